@@ -1,0 +1,49 @@
+# Sabueso: two commands do all set-up on a fresh machine with Python 3.11+.
+#   make run   - install into .venv, build the demo case from bundled synthetic data, show it
+#   make test  - install with test extras, run lint, type checks and the whole test suite
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_HOME ?= $(CURDIR)/.demo
+
+.PHONY: run test install install-test lint typecheck i18n bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Sabueso needs Python 3.11 or newer (found: $$($(PYTHON) --version))"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): on Debian, apt-get install python3-venv"; exit 1; }
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	@rm -rf "$(DEMO_HOME)"
+	@SABUESO_HOME="$(DEMO_HOME)" SABUESO_DATABASE_URL= $(BIN)/sabueso demo --show
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+
+typecheck: install-test
+	$(BIN)/mypy
+
+test: install-test lint typecheck
+	$(BIN)/python -m pytest
+
+i18n: install-test
+	$(BIN)/pybabel compile --domain sabueso --directory src/sabueso/locale --use-fuzzy
+
+bench: install-test
+	$(BIN)/python bench/bench_add.py
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

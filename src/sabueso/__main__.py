@@ -1,0 +1,3 @@
+from sabueso.cli.main import main
+
+main()

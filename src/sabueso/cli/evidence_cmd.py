@@ -1,0 +1,171 @@
+"""``sabueso add``, ``evidence``, ``export`` and ``verify-package``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from sabueso.cases.evidence import list_items
+from sabueso.cli.output import console, emit_json, err_console, human_size, local_time, progress_bar
+from sabueso.core.errors import DuplicateEvidence, InputError, SabuesoError
+from sabueso.core.i18n import t
+from sabueso.core.timeutil import get_zone, parse_instant
+from sabueso.custody.package import export_case, verify_package
+from sabueso.ingest.archives import ArchiveLimits
+from sabueso.ingest.intake import IntakeOptions, IntakeReport, add_paths
+from sabueso.workspace import Workspace
+
+JSON_OPT = typer.Option(False, "--json", help=t("cli.opt.json"))
+REF_ARG = typer.Argument(..., help=t("cli.arg.ref"))
+_DEFAULTS = ArchiveLimits()
+
+
+def print_evidence(ws: Workspace, ref: str, json_out: bool = False) -> None:
+    case, found = list_items(ws.db, ws.actor, ref)
+    if json_out:
+        emit_json([i.as_dict() for i in found])
+        return
+    table = Table(t("col.id"), t("col.name"), t("col.type"), t("col.size"), "SHA-256",
+                  t("col.acquired_at"), t("col.source"),
+                  title=t("cli.evidence.title", ref=case.ref, count=len(found)),
+                  title_justify="left")
+    for item in found:
+        indent = "   " * max(item.depth - 1, 0) + ("└─ " if item.depth else "")
+        name = indent + (item.name + "/" if item.kind == "folder" else item.name)
+        table.add_row(item.label, escape(name), item.media_type or t("kind.folder"),
+                      human_size(item.size), (item.sha256 or "")[:16],
+                      local_time(item.acquired_at, case.tz), escape(item.source or ""))
+    console.print(table)
+
+
+def _print_report(report: IntakeReport) -> None:
+    verb = t("cli.add.resumed") if report.resumed else t("cli.add.started")
+    console.print(t("cli.add.summary", verb=verb, added=len(report.added), ref=report.case,
+                    size=human_size(report.bytes_stored), intake=report.intake_id))
+    for item in report.added[:50]:
+        same = t("cli.add.same_content", item=f"E-{item.same_content_as}") \
+            if item.same_content_as else ""
+        console.print(f"  + E-{item.no}  {escape(item.original_path)}  "
+                      f"{(item.sha256 or '')[:16]} {same}")
+    if len(report.added) > 50:
+        console.print(t("cli.add.more", count=len(report.added) - 50))
+    for path, no in report.already:
+        err_console.print(t("cli.add.already", path=escape(path), item=f"E-{no}"))
+    for path, why in report.skipped:
+        err_console.print(t("cli.add.skipped", path=escape(path), reason=t("skip." + why)))
+    for path, error in report.failed:
+        err_console.print(f"[red]{t('cli.add.failed', path=escape(path))}[/] "
+                          f"{escape(error.message())}")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("add", help=t("cli.add.help"))
+    def add(
+        ref: str = REF_ARG,
+        paths: list[Path] = typer.Argument(..., help=t("cli.arg.paths")),
+        source: str | None = typer.Option(None, "--source", help=t("cli.opt.source")),
+        acquired_at: str | None = typer.Option(None, "--acquired-at",
+                                               help=t("cli.opt.acquired_at")),
+        note: str | None = typer.Option(None, "--note", help=t("cli.opt.note")),
+        no_expand: bool = typer.Option(False, "--no-expand", help=t("cli.opt.no_expand")),
+        max_ratio: float = typer.Option(_DEFAULTS.max_ratio, "--max-ratio",
+                                        help=t("cli.opt.max_ratio")),
+        max_size: int = typer.Option(_DEFAULTS.max_total_bytes >> 20, "--max-size-mb",
+                                     help=t("cli.opt.max_size")),
+        max_members: int = typer.Option(_DEFAULTS.max_members, "--max-members",
+                                        help=t("cli.opt.max_members")),
+        max_depth: int = typer.Option(_DEFAULTS.max_depth, "--max-depth",
+                                      help=t("cli.opt.max_depth")),
+        json_out: bool = JSON_OPT,
+    ) -> None:
+        ws = Workspace.open()
+        acquired = None
+        if acquired_at:
+            from sabueso.cases.access import find_case
+
+            with ws.db.begin() as conn:
+                found = find_case(conn, ref)
+            zone = get_zone(found.tz) if found else None
+            acquired = parse_instant(acquired_at, default_tz=zone, field="--acquired-at")
+        if max_ratio <= 1 or max_size <= 0 or max_members <= 0 or max_depth <= 0:
+            raise InputError("error.bad_limits")
+        options = IntakeOptions(
+            source=source, note=note, acquired_at=acquired, expand=not no_expand,
+            limits=ArchiveLimits(max_members=max_members, max_total_bytes=max_size << 20,
+                                 max_ratio=max_ratio, max_depth=max_depth))
+        with progress_bar(t("cli.add.progress"), not json_out) as bar:
+            report = add_paths(ws, ref, paths, options, progress=bar)
+        if json_out:
+            emit_json({
+                "case": report.case, "intake": report.intake_id, "resumed": report.resumed,
+                "added": [{"id": f"E-{i.no}", "kind": i.kind, "name": i.name,
+                           "original_path": i.original_path, "sha256": i.sha256,
+                           "size": i.size, "media_type": i.media_type,
+                           "parent": f"E-{i.parent_no}" if i.parent_no else None,
+                           "same_content_as": f"E-{i.same_content_as}"
+                           if i.same_content_as else None} for i in report.added],
+                "already": [{"path": p, "id": f"E-{n}"} for p, n in report.already],
+                "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
+                "failed": [{"path": p, "error": e.key, "message": e.message()}
+                           for p, e in report.failed],
+            })
+        else:
+            _print_report(report)
+        if report.failed:
+            first: SabuesoError = report.failed[0][1]
+            raise typer.Exit(first.exit_code)
+        if not report.added and not report.resumed and report.already:
+            raise DuplicateEvidence("error.all_duplicates", count=len(report.already),
+                                    ref=report.case,
+                                    items=", ".join(f"E-{n}" for _p, n in report.already[:10]))
+
+    @app.command("evidence", help=t("cli.evidence.help"))
+    def evidence(ref: str = REF_ARG, json_out: bool = JSON_OPT) -> None:
+        print_evidence(Workspace.open(), ref, json_out)
+
+    @app.command("export", help=t("cli.export.help"))
+    def export(
+        ref: str = REF_ARG,
+        out: Path = typer.Option(..., "--out", help=t("cli.opt.out")),
+        items: list[str] | None = typer.Option(None, "--items", help=t("cli.opt.items")),
+        json_out: bool = JSON_OPT,
+    ) -> None:
+        ws = Workspace.open()
+        with progress_bar(t("cli.export.progress"), not json_out) as bar:
+            result = export_case(ws, ref, out, items, progress=bar)
+        doc = {"file": str(result.path), "sha256": result.sha256, "items": result.items,
+               "files": result.files, "bytes": result.bytes,
+               "ledger_entries": result.ledger_entries}
+        if json_out:
+            emit_json(doc)
+        else:
+            console.print(t("cli.export.done", file=str(result.path), items=result.items,
+                            sha256=result.sha256))
+
+    @app.command("verify-package", help=t("cli.verify_package.help"))
+    def verify_pkg(
+        file: Path = typer.Argument(..., help=t("cli.arg.package")),
+        json_out: bool = JSON_OPT,
+    ) -> None:
+        report = verify_package(file)
+        if json_out:
+            emit_json({"file": str(report.path), "ok": report.ok, "case": report.case,
+                       "files_checked": report.files_checked, "items": report.items,
+                       "ledger_entries": report.ledger_entries,
+                       "problems": [{"kind": k, "message": m} for k, m in report.problems]})
+        elif report.ok:
+            console.print(t("cli.verify_package.ok", file=str(file), files=report.files_checked,
+                            items=report.items, entries=report.ledger_entries))
+        else:
+            console.print(t("cli.verify_package.broken", file=str(file),
+                            count=len(report.problems)))
+            for _kind, message in report.problems:
+                console.print(f"  [red]✗[/] {escape(message)}")
+        if not report.ok:
+            raise typer.Exit(1)
+
+
+__all__ = ["SabuesoError", "print_evidence", "register"]

@@ -1,0 +1,285 @@
+"""Safe expansion of ZIP and tar archives (and single gzip/bzip2/xz files) into the vault.
+
+Nothing is ever extracted to the file system: each member is streamed straight into the
+content-addressed vault. Even so, hostile archives are refused with a clear error naming the
+archive and member: absolute or ``..`` paths (zip-slip), links and device files, overlapping
+ZIP entries, members or archives that expand past the ratio, size, count or depth limits, and
+corrupt data (bad CRC, truncated streams). Limits are counted on the bytes actually produced,
+not on the sizes an archive declares.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import itertools
+import lzma
+import re
+import stat
+import struct
+import tarfile
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sabueso.core.errors import ArchiveError
+from sabueso.ingest.mediatype import ZIP
+from sabueso.store.vault import BlobInfo, Vault
+
+MiB = 1 << 20
+GiB = 1 << 30
+TAR_TYPES = frozenset({"application/x-tar"})
+COMPRESSED_TYPES: dict[str, Callable[..., Any]] = {
+    "application/gzip": gzip.open, "application/x-gzip": gzip.open,
+    "application/x-bzip2": bz2.open, "application/x-xz": lzma.open,
+}
+_SUFFIXES = (".tgz", ".tbz2", ".txz", ".gz", ".bz2", ".xz")
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveLimits:
+    """Bounds on what one archive (with everything nested in it) may expand to."""
+
+    max_members: int = 100_000
+    max_total_bytes: int = 20 * GiB
+    max_ratio: float = 200.0
+    max_depth: int = 5
+    # Ratios are only judged above this size: a small run of zeros compresses 1000:1 honestly.
+    ratio_floor: int = 16 * MiB
+
+
+@dataclass(slots=True)
+class Member:
+    """A file read out of an archive and stored in the vault."""
+
+    path: str
+    blob: BlobInfo
+    modified_at: datetime | None = None
+    children: list[Member] = field(default_factory=list)
+    remark: str | None = None
+
+
+@dataclass(slots=True)
+class _Budget:
+    limits: ArchiveLimits
+    members: int = 0
+    total: int = 0
+
+    def remaining(self) -> int:
+        return self.limits.max_total_bytes - self.total
+
+
+def is_expandable(media_type: str) -> bool:
+    return media_type == ZIP or media_type in TAR_TYPES or media_type in COMPRESSED_TYPES
+
+
+def safe_member_path(name: str, where: str) -> str:
+    """The member's path normalised to ``a/b/c``, or ArchiveError for an escaping path."""
+    text = name.replace("\\", "/")
+    if "\x00" in text or text.startswith("/") or re.match(r"^[A-Za-z]:", text):
+        raise ArchiveError("error.archive_traversal", location=where, member=name)
+    parts = [p for p in text.split("/") if p not in ("", ".")]
+    if ".." in parts or not parts:
+        raise ArchiveError("error.archive_traversal", location=where, member=name)
+    return "/".join(parts)
+
+
+def expand(vault: Vault, blob: BlobInfo, name: str, where: str, limits: ArchiveLimits,
+           on_bytes: Callable[[int], None] | None = None) -> list[Member]:
+    """Expand the archive ``blob`` (named ``name``) from the vault. ``where`` names it in errors."""
+    return _expand(vault, blob, name, where, 1, _Budget(limits), on_bytes)
+
+
+def _expand(vault: Vault, blob: BlobInfo, name: str, where: str, depth: int, budget: _Budget,
+            on_bytes: Callable[[int], None] | None) -> list[Member]:
+    path = vault.path_for(blob.sha256)
+    if depth > budget.limits.max_depth:
+        raise ArchiveError("error.archive_too_deep", location=where,
+                           limit=budget.limits.max_depth)
+    if blob.media_type == ZIP:
+        members = _expand_zip(vault, path, blob, where, budget)
+    else:
+        members = _expand_tar_or_stream(vault, path, blob, name, where, budget)
+    for member in members:
+        if on_bytes:
+            on_bytes(member.blob.size)
+        if is_expandable(member.blob.media_type):
+            inner = f"{where} → {member.path}"
+            member.children = _expand(vault, member.blob, member.path.rsplit("/", 1)[-1], inner,
+                                      depth + 1, budget, on_bytes)
+    return members
+
+
+def _check_count(budget: _Budget, where: str) -> None:
+    budget.members += 1
+    if budget.members > budget.limits.max_members:
+        raise ArchiveError("error.archive_too_many", location=where,
+                           limit=budget.limits.max_members)
+
+
+def _store(vault: Vault, stream: IO[bytes], name: str, budget: _Budget, where: str,
+           size_hint: int, compressed_size: int) -> BlobInfo:
+    limits = budget.limits
+    cap = budget.remaining()
+    ratio_cap = max(int(max(compressed_size, 1) * limits.max_ratio), limits.ratio_floor)
+    bomb_by_ratio = ratio_cap < cap
+    if bomb_by_ratio:
+        cap = ratio_cap
+    try:
+        stored = vault.store_stream(stream, name, size_hint=size_hint, max_bytes=cap)
+    except OverflowError:
+        if bomb_by_ratio:
+            raise ArchiveError("error.archive_ratio", location=where, member=name,
+                               limit=limits.max_ratio) from None
+        raise ArchiveError("error.archive_too_big", location=where, member=name,
+                           limit=limits.max_total_bytes) from None
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, lzma.LZMAError,
+            ValueError) as exc:
+        raise ArchiveError("error.archive_corrupt", location=where, member=name,
+                           reason=str(exc) or type(exc).__name__) from None
+    budget.total += stored.size
+    return stored
+
+
+def _zip_mtime(info: zipfile.ZipInfo) -> datetime | None:
+    """UTC modification time from the extended-timestamp field (0x5455), when present.
+
+    The plain DOS date of a ZIP entry is local time in an unknown zone; it is not turned into
+    an instant (see ``remark``) rather than guessed.
+    """
+    extra = info.extra
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, size = struct.unpack_from("<HH", extra, pos)
+        body = extra[pos + 4: pos + 4 + size]
+        if tag == 0x5455 and len(body) >= 5 and body[0] & 1:
+            return datetime.fromtimestamp(struct.unpack_from("<i", body, 1)[0], UTC)
+        pos += 4 + size
+    return None
+
+
+def _expand_zip(vault: Vault, path: Path, blob: BlobInfo, where: str,
+                budget: _Budget) -> list[Member]:
+    limits = budget.limits
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ArchiveError("error.archive_corrupt", location=where, member="",
+                           reason=str(exc)) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) + budget.members > limits.max_members:
+            raise ArchiveError("error.archive_too_many", location=where,
+                               limit=limits.max_members)
+        ordered = sorted(infos, key=lambda i: i.header_offset)
+        for current, following in itertools.pairwise(ordered):
+            if following.header_offset < current.header_offset + 30 + current.compress_size:
+                raise ArchiveError("error.archive_overlap", location=where,
+                                   member=following.filename)
+        declared = sum(i.file_size for i in infos)
+        if declared > budget.remaining():
+            raise ArchiveError("error.archive_too_big", location=where, member="",
+                               limit=limits.max_total_bytes)
+        if declared >= limits.ratio_floor and declared > blob.size * limits.max_ratio:
+            raise ArchiveError("error.archive_ratio", location=where, member="",
+                               limit=limits.max_ratio)
+        members: list[Member] = []
+        for info in infos:
+            mode = info.external_attr >> 16
+            if info.is_dir():
+                safe_member_path(info.filename, where)
+                continue
+            member_path = safe_member_path(info.filename, where)
+            if stat.S_ISLNK(mode):
+                raise ArchiveError("error.archive_link", location=where, member=info.filename)
+            if mode and not (stat.S_ISREG(mode) or stat.S_IFMT(mode) == 0):
+                raise ArchiveError("error.archive_special", location=where, member=info.filename)
+            _check_count(budget, where)
+            if info.flag_bits & 0x1:
+                raise ArchiveError("error.archive_encrypted", location=where,
+                                   member=info.filename)
+            try:
+                with archive.open(info) as stream:
+                    stored = _store(vault, stream, member_path.rsplit("/", 1)[-1], budget, where,
+                                    info.file_size, info.compress_size)
+            except NotImplementedError as exc:  # unsupported compression method
+                raise ArchiveError("error.archive_corrupt", location=where,
+                                   member=info.filename, reason=str(exc)) from None
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                raise ArchiveError("error.archive_corrupt", location=where,
+                                   member=info.filename, reason=str(exc)) from None
+            members.append(Member(member_path, stored, _zip_mtime(info)))
+    return members
+
+
+def _expand_tar_or_stream(vault: Vault, path: Path, blob: BlobInfo, name: str, where: str,
+                          budget: _Budget) -> list[Member]:
+    try:
+        with path.open("rb") as raw, tarfile.open(fileobj=raw, mode="r|*") as archive:
+            return _expand_tar(vault, archive, blob, where, budget)
+    except ArchiveError:
+        raise
+    except tarfile.ReadError as exc:
+        if blob.media_type in COMPRESSED_TYPES and _is_not_tar(exc):
+            return _expand_single(vault, path, blob, name, where, budget)
+        raise ArchiveError("error.archive_corrupt", location=where, member="",
+                           reason=str(exc)) from None
+    except (tarfile.TarError, EOFError, OSError, lzma.LZMAError, zlib.error) as exc:
+        raise ArchiveError("error.archive_corrupt", location=where, member="",
+                           reason=str(exc) or type(exc).__name__) from None
+
+
+def _is_not_tar(exc: tarfile.ReadError) -> bool:
+    text = str(exc)
+    return "invalid header" in text or "empty file" in text or "bad checksum" in text
+
+
+def _expand_tar(vault: Vault, archive: tarfile.TarFile, blob: BlobInfo, where: str,
+                budget: _Budget) -> list[Member]:
+    members: list[Member] = []
+    for info in archive:
+        member_path = safe_member_path(info.name, where)
+        if info.isdir():
+            continue
+        if info.issym() or info.islnk():
+            raise ArchiveError("error.archive_link", location=where, member=info.name)
+        if not info.isfile():
+            raise ArchiveError("error.archive_special", location=where, member=info.name)
+        _check_count(budget, where)
+        stream = archive.extractfile(info)
+        if stream is None:
+            raise ArchiveError("error.archive_special", location=where, member=info.name)
+        stored = _store(vault, stream, member_path.rsplit("/", 1)[-1], budget, where,
+                        info.size, blob.size)
+        if stored.size != info.size:
+            raise ArchiveError("error.archive_corrupt", location=where, member=info.name,
+                               reason="truncated")
+        members.append(Member(member_path, stored,
+                              datetime.fromtimestamp(info.mtime, UTC) if info.mtime else None))
+        if budget.total >= budget.limits.ratio_floor and (
+                budget.total > blob.size * budget.limits.max_ratio):
+            raise ArchiveError("error.archive_ratio", location=where, member=info.name,
+                               limit=budget.limits.max_ratio)
+    return members
+
+
+def _expand_single(vault: Vault, path: Path, blob: BlobInfo, name: str, where: str,
+                   budget: _Budget) -> list[Member]:
+    """A compressed file that is not a tar: one member, the decompressed content."""
+    inner = name
+    for suffix in _SUFFIXES:
+        if name.lower().endswith(suffix):
+            inner = name[: -len(suffix)] + (".tar" if suffix.startswith(".t") else "")
+            break
+    else:
+        inner = name + ".out"
+    name = inner
+    _check_count(budget, where)
+    opener = COMPRESSED_TYPES[blob.media_type]
+    with opener(path, "rb") as stream:
+        stored = _store(vault, stream, name, budget, where, 0, blob.size)
+    return [Member(name, stored, None)]

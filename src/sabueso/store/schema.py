@@ -1,0 +1,175 @@
+"""Relational schema (SQLAlchemy Core). The Alembic migrations create exactly this.
+
+Instants are stored in UTC (``UTCDateTime``). Ledger timestamps are kept as the exact ISO
+text that was hashed, so a chain verifies identically on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        parsed: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(64), nullable=False),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", String(64), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("tz", String(64), nullable=False),
+    Column("prosecutor", Text),
+    Column("legal_basis", Text),
+    Column("status", String(16), nullable=False, default="open"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("closed_at", UTCDateTime),
+    Column("next_item_no", Integer, nullable=False, default=1),
+    CheckConstraint("status IN ('open', 'closed')", name="status"),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("case_id", Integer, ForeignKey("cases.id"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("granted_at", UTCDateTime, nullable=False),
+    Column("granted_by", String(64), nullable=False),
+)
+
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("sha1", String(40), nullable=False),
+    Column("md5", String(32), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("media_type", String(128), nullable=False),
+    Column("stored_at", UTCDateTime, nullable=False),
+)
+
+intakes = Table(
+    "intakes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("args_key", String(64), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("completed_at", UTCDateTime),
+    Index("ix_intakes_case_args", "case_id", "args_key"),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("no", Integer, nullable=False),
+    Column("parent_id", Integer, ForeignKey("items.id")),
+    Column("kind", String(16), nullable=False),
+    Column("blob_sha256", String(64), ForeignKey("blobs.sha256")),
+    Column("name", Text, nullable=False),
+    Column("original_path", Text, nullable=False),
+    Column("size", BigInteger),
+    Column("media_type", String(128)),
+    Column("source", Text),
+    Column("note", Text),
+    Column("acquired_at", UTCDateTime, nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("added_by", String(64), nullable=False),
+    Column("fs_modified_at", UTCDateTime),
+    Column("intake_id", Integer, ForeignKey("intakes.id")),
+    Column("identity", String(64), nullable=False),
+    UniqueConstraint("case_id", "no", name="uq_items_case_no"),
+    UniqueConstraint("case_id", "identity", name="uq_items_case_identity"),
+    CheckConstraint("kind IN ('file', 'folder', 'member')", name="kind"),
+    Index("ix_items_parent", "parent_id"),
+    Index("ix_items_blob", "blob_sha256"),
+)
+
+ledger = Table(
+    "ledger",
+    metadata,
+    Column("chain", String(80), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("case_id", Integer, ForeignKey("cases.id")),
+    Column("ts", String(32), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("details", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+ledger_heads = Table(
+    "ledger_heads",
+    metadata,
+    Column("chain", String(80), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
