@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from sabueso.core.config import Settings
+from sabueso.core.errors import PermissionDenied
 from sabueso.core.timeutil import utcnow
 from sabueso.custody import ledger
 from sabueso.store.db import Database
 from sabueso.store.schema import users
 from sabueso.store.vault import Vault
-
 
 _OPEN: list[Workspace] = []
 
@@ -45,6 +45,7 @@ class Workspace:
         ws = cls(settings, db, vault)
         _OPEN.append(ws)
         ws.bootstrap()
+        ws.identify()
         return ws
 
     def bootstrap(self) -> bool:
@@ -58,6 +59,22 @@ class Workspace:
                           action="user.bootstrap", subject=f"user:{self.actor}",
                           details={"role": "admin"})
         return True
+
+    def identify(self) -> None:
+        """Refuse (and record) an acting user who is unknown or disabled."""
+        from sabueso.cases.access import load_actor
+
+        refusal: PermissionDenied | None = None
+        with self.db.begin() as conn:
+            try:
+                load_actor(conn, self.actor)
+            except PermissionDenied as exc:
+                ledger.append(conn, chain=ledger.SYSTEM_CHAIN, actor=self.actor,
+                              action="access.denied", subject=f"user:{self.actor}",
+                              details={"reason": exc.key})
+                refusal = exc
+        if refusal is not None:
+            raise refusal
 
     def close(self) -> None:
         self.db.dispose()

@@ -19,11 +19,19 @@ from sabueso.workspace import Workspace
 JSON_OPT = typer.Option(False, "--json", help=t("cli.opt.json"))
 
 
-def _summary(details: object, limit: int = 90) -> str:
+def _summary(action: str, details: object, limit: int = 70) -> str:
+    """The few details a reader scans for; everything is in ``--json``."""
     if not isinstance(details, dict):
         return str(details)[:limit]
-    keep = {k: v for k, v in details.items() if v is not None and k not in ("identity",)}
-    text = canonical_json(keep)
+    if action == "evidence.add":
+        text = f"{details.get('kind')} {details.get('name')}"
+        if details.get("sha256"):
+            text += f"  sha256:{str(details['sha256'])[:12]}"
+    elif action == "intake.start":
+        text = " ".join(str(p) for p in details.get("paths", []))
+    else:
+        keep = {k: v for k, v in details.items() if v is not None and k not in ("identity",)}
+        text = canonical_json(keep)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -34,13 +42,14 @@ def print_log(ws: Workspace, ref: str | None, json_out: bool = False,
     if json_out:
         emit_jsonl(e.as_dict() for e in shown)
         return
-    title = t("cli.log.title", chain=ref or "system", count=len(entries))
+    title = t("cli.log.title", chain=ref or "system", count=len(entries)) + (
+        f" — {tz}" if tz else " — UTC")
     table = Table("#", t("col.time"), t("col.actor"), t("col.action"), t("col.subject"),
                   t("col.details"), t("col.hash"), title=title, title_justify="left")
     for e in shown:
-        when = local_time(datetime.fromisoformat(e.ts.replace("Z", "+00:00")), tz)
+        when = local_time(datetime.fromisoformat(e.ts.replace("Z", "+00:00")), tz, offset=False)
         table.add_row(str(e.seq), when, e.actor, e.action, escape(e.subject),
-                      escape(_summary(e.details)), e.hash[:12])
+                      escape(_summary(e.action, e.details)), e.hash[:10])
     console.print(table)
     if entries:
         console.print(t("cli.log.head", seq=entries[-1].seq, hash=entries[-1].hash))

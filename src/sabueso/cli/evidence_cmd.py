@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sabueso.cases.evidence import list_items
+from sabueso.cases.evidence import Item, list_items
 from sabueso.cli.output import console, emit_json, err_console, human_size, local_time, progress_bar
 from sabueso.core.errors import DuplicateEvidence, InputError, SabuesoError
 from sabueso.core.i18n import t
@@ -29,16 +29,30 @@ def print_evidence(ws: Workspace, ref: str, json_out: bool = False) -> None:
         emit_json([i.as_dict() for i in found])
         return
     table = Table(t("col.id"), t("col.name"), t("col.type"), t("col.size"), "SHA-256",
-                  t("col.acquired_at"), t("col.source"),
                   title=t("cli.evidence.title", ref=case.ref, count=len(found)),
                   title_justify="left")
     for item in found:
         indent = "   " * max(item.depth - 1, 0) + ("└─ " if item.depth else "")
         name = indent + (item.name + "/" if item.kind == "folder" else item.name)
         table.add_row(item.label, escape(name), item.media_type or t("kind.folder"),
-                      human_size(item.size), (item.sha256 or "")[:16],
-                      local_time(item.acquired_at, case.tz), escape(item.source or ""))
+                      human_size(item.size), (item.sha256 or "")[:16])
     console.print(table)
+    # provenance: consecutive items that share source and acquisition time, as one line each
+    groups: list[tuple[list[str], Item]] = []
+    for item in sorted(found, key=lambda i: i.no):
+        last = groups[-1][1] if groups else None
+        if last and (last.source, last.acquired_at, last.added_by) == (
+                item.source, item.acquired_at, item.added_by):
+            groups[-1][0].append(item.label)
+        else:
+            groups.append(([item.label], item))
+    prov = Table(t("col.items"), t("col.acquired_at"), t("col.source"), t("col.added_by"),
+                 title=t("cli.evidence.provenance", tz=case.tz), title_justify="left")
+    for labels, item in groups:
+        span = labels[0] if len(labels) == 1 else f"{labels[0]} … {labels[-1]}"
+        prov.add_row(span, local_time(item.acquired_at, case.tz, offset=False),
+                     escape(item.source or "—"), item.added_by)
+    console.print(prov)
 
 
 def _print_report(report: IntakeReport) -> None:

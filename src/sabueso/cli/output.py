@@ -21,8 +21,10 @@ from rich.progress import (
 
 from sabueso.core.timeutil import iso_utc
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Output that is piped or redirected is laid out wide rather than at Rich's 80 columns.
+_WIDTH = None if sys.stdout.isatty() else 160
+console = Console(highlight=False, width=_WIDTH)
+err_console = Console(stderr=True, highlight=False, width=_WIDTH)
 
 
 def _default(value: Any) -> Any:
@@ -42,12 +44,13 @@ def emit_jsonl(rows: Iterator[Any]) -> None:
         sys.stdout.write(json.dumps(row, ensure_ascii=False, default=_default) + "\n")
 
 
-def local_time(value: datetime | None, tz: str | None) -> str:
+def local_time(value: datetime | None, tz: str | None, offset: bool = True) -> str:
+    """An instant in the case's zone; ``offset=False`` when a title already names the zone."""
     if value is None:
         return ""
     zone = ZoneInfo(tz) if tz else None
     shown = value.astimezone(zone) if zone else value
-    return shown.strftime("%Y-%m-%d %H:%M:%S %z")
+    return shown.strftime("%Y-%m-%d %H:%M:%S" + (" %z" if offset else ""))
 
 
 def human_size(size: int | None) -> str:

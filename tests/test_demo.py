@@ -1,0 +1,26 @@
+"""The bundled demo case builds, verifies and exports a valid package (what `make run` shows)."""
+
+from __future__ import annotations
+
+from conftest import Env
+
+
+def test_demo_builds_a_verifiable_case(env: Env) -> None:
+    summary = env.ok("demo", "--json").json()
+    assert summary["case"] == "DEMO-COLIBRI" and summary["built"] is True
+    assert summary["items"] >= 13
+    items = env.ok("evidence", "DEMO-COLIBRI", "--json").json()
+    kinds = {i["kind"] for i in items}
+    assert kinds == {"folder", "file", "member"}
+    assert any(i["depth"] == 2 and i["media_type"] == "image/png" for i in items)  # zip in zip
+    assert env.run("verify", "DEMO-COLIBRI").code == 0
+    assert env.ok("verify-package", summary["package"], "--json").json()["ok"]
+    again = env.ok("demo", "--json").json()
+    assert again["built"] is False and again["items"] == summary["items"]
+
+
+def test_demo_show_prints_case_evidence_log_and_verification(env: Env) -> None:
+    res = env.run("demo", "--show", lang="es")
+    assert res.code == 0, res.err
+    for text in ("DEMO-COLIBRI", "Operación Colibrí", "E-1", "íntegro", "extraccion_telefono"):
+        assert text in res.out, text

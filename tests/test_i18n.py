@@ -1,0 +1,66 @@
+"""Spanish and English catalogues are complete, consistent and compiled."""
+
+from __future__ import annotations
+
+import gettext
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+import sabueso
+from sabueso.cases.access import CASE_ROLES, USER_ROLES
+from sabueso.custody.chain import ChainFinding
+
+PKG = Path(sabueso.__file__).parent
+LOCALE = PKG / "locale"
+KEY_RE = re.compile(
+    r"""(?:\bt|Error|Denied|NotFound|Failed|Evidence)\(\s*["']([a-z_]+\.[a-z_.]+)["']\s*[,)]""")
+
+
+def catalog(lang: str) -> dict[str, str]:
+    with (LOCALE / lang / "LC_MESSAGES" / "sabueso.po").open("rb") as fh:
+        cat = read_po(fh)
+    return {m.id: m.string for m in cat if m.id}
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_languages_translate_the_same_keys_with_the_same_fields() -> None:
+    es, en = catalog("es"), catalog("en")
+    assert set(es) == set(en)
+    for key in es:
+        assert es[key] and en[key], key
+        assert fields(es[key]) == fields(en[key]), key
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_compiled_catalogue_matches_its_source(lang: str) -> None:
+    source = catalog(lang)
+    with (LOCALE / lang / "LC_MESSAGES" / "sabueso.mo").open("rb") as fh:
+        compiled = gettext.GNUTranslations(fh)
+    for key, text in source.items():
+        assert compiled.gettext(key) == text, f"{lang}: {key} (run make i18n)"
+
+
+def test_every_key_the_code_uses_is_translated() -> None:
+    es = catalog("es")
+    used: set[str] = set()
+    for path in PKG.rglob("*.py"):
+        used |= set(KEY_RE.findall(path.read_text("utf-8")))
+    used |= {f"role.{r}" for r in (*USER_ROLES, *CASE_ROLES)}
+    used |= {"status.open", "status.closed", "skip.link", "skip.special",
+             "error.case_already_open", "error.case_already_closed",
+             "error.not_a_member", "error.role_forbids"}
+    chain_kinds = set(re.findall(r'"(ledger_[a-z_]+)"', Path(
+        PKG / "custody" / "chain.py").read_text()))
+    verify_kinds = set(re.findall(r'Finding\("([a-z_]+)"', Path(
+        PKG / "custody" / "verify.py").read_text()))
+    used |= {f"verify.{k}" for k in chain_kinds | verify_kinds}
+    missing = sorted(k for k in used if k not in es)
+    assert not missing, missing
+    assert ChainFinding("ledger_altered", 1).describe()
