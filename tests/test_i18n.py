@@ -58,8 +58,8 @@ def test_every_key_the_code_uses_is_translated() -> None:
              "error.not_a_member", "error.role_forbids"}
     chain_kinds = set(re.findall(r'"(ledger_[a-z_]+)"', Path(
         PKG / "custody" / "chain.py").read_text()))
-    verify_kinds = set(re.findall(r'Finding\("([a-z_]+)"', Path(
-        PKG / "custody" / "verify.py").read_text()))
+    verify_kinds = {k for name in ("verify.py", "records.py") for k in re.findall(
+        r'Finding\("([a-z_]+)"', (PKG / "custody" / name).read_text())}
     used |= {f"verify.{k}" for k in chain_kinds | verify_kinds}
     missing = sorted(k for k in used if k not in es)
     assert not missing, missing

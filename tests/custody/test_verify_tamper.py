@@ -95,8 +95,10 @@ def test_edited_ledger_row_is_named(case: Env) -> None:
     unguard(case)
     sql(case, "UPDATE ledger SET actor='someone.else' WHERE chain='case:GT-1' AND seq=:s", s=seq)
     found = findings(case)
-    assert [(f["kind"], f["params"]["seq"]) for f in found] == [("ledger_altered", seq)]
+    assert [(f["kind"], f["params"]["seq"]) for f in found] == [
+        ("ledger_altered", seq), ("item_mismatch", seq)]  # the entry, and the item it vouches for
     assert f"#{seq}" in found[0]["message"]
+    assert found[1]["params"]["field"] == "added_by"
 
 
 def test_deleted_ledger_row_is_named(case: Env) -> None:
@@ -172,3 +174,34 @@ def test_verify_without_ref_covers_every_accessible_case_and_records_itself(case
     assert chains == {"case:GT-1", "system"}  # the acting user is the administrator
     log = case.ok("log", "GT-1", "--json").jsonl()
     assert any(e["action"] == "verify" and e["details"]["ok"] for e in log)
+
+
+def test_case_fields_and_membership_changed_in_the_database(case: Env) -> None:
+    case.ok("user", "add", "intruso", "--role", "analyst")
+    sql(case, "UPDATE cases SET title='otro', tz='UTC' WHERE ref='GT-1'")
+    sql(case, "INSERT INTO memberships (case_id, user_id, role, granted_at, granted_by) "
+              "SELECT c.id, u.id, 'lead', c.created_at, 'x' FROM cases c, users u "
+              "WHERE c.ref='GT-1' AND u.name='intruso'")
+    found = {(f["kind"], f["subject"], f["params"].get("field")) for f in findings(case)}
+    assert ("case_mismatch", "case:GT-1", "title") in found
+    assert ("case_mismatch", "case:GT-1", "tz") in found
+    assert ("member_unrecorded", "user:intruso", None) in found
+
+
+def test_user_role_escalated_in_the_database(case: Env) -> None:
+    case.ok("user", "add", "agente", "--role", "analyst")
+    sql(case, "UPDATE users SET role='admin' WHERE name='agente'")
+    res = case.run("verify", "--json")
+    assert res.code == 1
+    found = {(f["kind"], f["subject"], f["params"].get("field"))
+             for c in res.json()["chains"] for f in c["findings"]}
+    assert found == {("user_mismatch", "user:agente", "role")}
+
+
+def test_item_metadata_changed_in_the_database(case: Env) -> None:
+    item = items(case)["chat.txt"]
+    sql(case, "UPDATE items SET source='otra fuente', original_path='/otro' WHERE no=:n",
+        n=item["no"])
+    found = {(f["kind"], f["subject"], f["params"].get("field")) for f in findings(case)}
+    assert found == {("item_mismatch", item["id"], "source"),
+                     ("item_mismatch", item["id"], "original_path")}

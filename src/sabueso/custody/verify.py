@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 
@@ -18,23 +17,9 @@ from sabueso.cases.access import Action, CaseRow, authorize, load_actor
 from sabueso.core.i18n import t
 from sabueso.custody import ledger
 from sabueso.custody.chain import ChainFinding, check_chain
-from sabueso.store.schema import blobs, cases, intakes, items
+from sabueso.custody.records import Finding, check_case, check_items, check_users
+from sabueso.store.schema import blobs, cases, intakes, items, ledger_heads, memberships, users
 from sabueso.workspace import Workspace
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    kind: str
-    chain: str
-    subject: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def message(self) -> str:
-        return t("verify." + self.kind, subject=self.subject, **self.params)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "chain": self.chain, "subject": self.subject,
-                "params": self.params, "message": self.message()}
 
 
 @dataclass(slots=True)
@@ -75,50 +60,33 @@ def verify_case(ws: Workspace, case: CaseRow,
                 progress: Callable[[int, int], None] | None = None) -> ChainReport:
     report = verify_chain_only(ws, case.chain)
     with ws.db.begin() as conn:
-        item_rows = conn.execute(
-            select(items.c.no, items.c.kind, items.c.identity, items.c.blob_sha256,
-                   items.c.name, items.c.original_path, items.c.size,
-                   blobs.c.sha1, blobs.c.md5, blobs.c.size.label("blob_size"))
+        parent = items.alias("parent")
+        item_rows = [dict(r._mapping) for r in conn.execute(
+            select(items, parent.c.no.label("parent_no"), blobs.c.sha1, blobs.c.md5,
+                   blobs.c.size.label("blob_size"))
+            .outerjoin(parent, parent.c.id == items.c.parent_id)
             .outerjoin(blobs, blobs.c.sha256 == items.c.blob_sha256)
-            .where(items.c.case_id == case.id).order_by(items.c.no)).all()
-        recorded: dict[int, dict[str, Any]] = {}
-        for entry in ledger.entries(conn, case.chain):
-            if entry.action == "evidence.add" and isinstance(entry.details, dict):
-                no = entry.details.get("no")
-                if isinstance(no, int):
-                    recorded[no] = {**entry.details, "_seq": entry.seq}
+            .where(items.c.case_id == case.id).order_by(items.c.no))]
+        case_row = dict(conn.execute(select(cases).where(cases.c.id == case.id)).one()._mapping)
+        members = {r.name: r.role for r in conn.execute(
+            select(users.c.name, memberships.c.role)
+            .join(users, users.c.id == memberships.c.user_id)
+            .where(memberships.c.case_id == case.id))}
+        entries = list(ledger.entries(conn, case.chain))
         open_intakes = conn.execute(select(intakes.c.id).where(
             intakes.c.case_id == case.id, intakes.c.completed_at.is_(None))).scalars().all()
     report.items = len(item_rows)
     for intake_id in open_intakes:
         report.notes.append(t("verify.note_open_intake", intake=intake_id))
-    compared = ("identity", "original_path", "name", "kind")
-    for row in item_rows:
-        label = f"E-{row.no}"
-        intake_record = recorded.pop(row.no, None)
-        if intake_record is None:
-            report.findings.append(Finding("item_unrecorded", case.chain, label))
-            continue
-        for key in compared:
-            if intake_record.get(key) != getattr(row, key):
-                report.findings.append(Finding("item_mismatch", case.chain, label,
-                                               {"field": key, "seq": intake_record["_seq"]}))
-        if row.blob_sha256 is not None or intake_record.get("sha256") is not None:
-            for key, value in (("sha256", row.blob_sha256), ("sha1", row.sha1),
-                               ("md5", row.md5), ("size", row.blob_size)):
-                if intake_record.get(key) != value:
-                    report.findings.append(Finding("item_mismatch", case.chain, label,
-                                                   {"field": key, "seq": intake_record["_seq"]}))
-    for no, lost in sorted(recorded.items()):
-        report.findings.append(Finding("item_removed", case.chain, f"E-{no}",
-                                       {"seq": lost["_seq"]}))
+    report.findings += check_items(case.chain, item_rows, entries)
+    report.findings += check_case(case.chain, case_row, members, entries)
     # blobs: each distinct content once, named by the items that hold it
     holders: dict[str, list[str]] = defaultdict(list)
     sizes: dict[str, int] = {}
     for row in item_rows:
-        if row.blob_sha256:
-            holders[row.blob_sha256].append(f"E-{row.no}")
-            sizes[row.blob_sha256] = int(row.blob_size or 0)
+        if row["blob_sha256"]:
+            holders[row["blob_sha256"]].append(f"E-{row['no']}")
+            sizes[row["blob_sha256"]] = int(row["blob_size"] or 0)
     total = sum(sizes.values())
     done = 0
     with ThreadPoolExecutor(2) as pool:
@@ -135,6 +103,21 @@ def verify_case(ws: Workspace, case: CaseRow,
                                                {"sha256": digest, "actual": actual}))
     report.blobs_checked = len(holders)
     report.bytes_checked = total
+    return report
+
+
+def verify_system(ws: Workspace, case_refs: set[str]) -> ChainReport:
+    """The workspace chain, its users, and chains whose case row has disappeared."""
+    report = verify_chain_only(ws, ledger.SYSTEM_CHAIN)
+    with ws.db.begin() as conn:
+        user_rows = {r.name: (r.role, bool(r.active)) for r in conn.execute(
+            select(users.c.name, users.c.role, users.c.active))}
+        entries = list(ledger.entries(conn, ledger.SYSTEM_CHAIN))
+        chains = conn.execute(select(ledger_heads.c.chain)).scalars().all()
+    report.findings += check_users(ledger.SYSTEM_CHAIN, user_rows, entries)
+    for chain in sorted(chains):
+        if chain.startswith("case:") and chain[5:] not in case_refs:
+            report.findings.append(Finding("case_removed", chain, chain))
     return report
 
 
@@ -158,7 +141,7 @@ def verify(ws: Workspace, ref: str | None,
                 _a, case = authorize(ws.db, ws.actor, case_ref, Action.VERIFY)
                 reports.append(verify_case(ws, case, progress))
         if actor.role in ("admin", "auditor"):
-            reports.append(verify_chain_only(ws, ledger.SYSTEM_CHAIN))
+            reports.append(verify_system(ws, set(refs)))
     for report in reports:
         _record(ws, report)
     return reports
