@@ -9,7 +9,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from sabueso.cases.evidence import Item, list_items
-from sabueso.cli.output import console, emit_json, err_console, human_size, local_time, progress_bar
+from sabueso.cli.output import (
+    console,
+    emit_json,
+    err_console,
+    human_size,
+    local_time,
+    progress_bar,
+    shown,
+)
 from sabueso.core.errors import DuplicateEvidence, InputError, SabuesoError
 from sabueso.core.i18n import t
 from sabueso.core.timeutil import get_zone, parse_instant
@@ -34,7 +42,7 @@ def print_evidence(ws: Workspace, ref: str, json_out: bool = False) -> None:
     for item in found:
         indent = "   " * max(item.depth - 1, 0) + ("└─ " if item.depth else "")
         name = indent + (item.name + "/" if item.kind == "folder" else item.name)
-        table.add_row(item.label, escape(name), item.media_type or t("kind.folder"),
+        table.add_row(item.label, shown(name), item.media_type or t("kind.folder"),
                       human_size(item.size), (item.sha256 or "")[:16])
     console.print(table)
     # provenance: consecutive items that share source and acquisition time, as one line each
@@ -62,16 +70,16 @@ def _print_report(report: IntakeReport) -> None:
     for item in report.added[:50]:
         same = t("cli.add.same_content", item=f"E-{item.same_content_as}") \
             if item.same_content_as else ""
-        console.print(f"  + E-{item.no}  {escape(item.original_path)}  "
+        console.print(f"  + E-{item.no}  {shown(item.original_path)}  "
                       f"{(item.sha256 or '')[:16]} {same}")
     if len(report.added) > 50:
         console.print(t("cli.add.more", count=len(report.added) - 50))
     for path, no in report.already:
-        err_console.print(t("cli.add.already", path=escape(path), item=f"E-{no}"))
+        err_console.print(t("cli.add.already", path=shown(path), item=f"E-{no}"))
     for path, why in report.skipped:
-        err_console.print(t("cli.add.skipped", path=escape(path), reason=t("skip." + why)))
+        err_console.print(t("cli.add.skipped", path=shown(path), reason=t("skip." + why)))
     for path, error in report.failed:
-        err_console.print(f"[red]{t('cli.add.failed', path=escape(path))}[/] "
+        err_console.print(f"[red]{t('cli.add.failed', path=shown(path))}[/] "
                           f"{escape(error.message())}")
 
 

@@ -68,6 +68,12 @@ def main(argv: list[str] | None = None) -> None:
         reason = escape(t("error.database", reason=str(exc)))
         err_console.print(f"[bold red]{t('cli.error')}:[/] {reason}", soft_wrap=True)
         sys.exit(2)
+    except Exception as exc:  # a bug: say so briefly, details with --debug
+        if debug:
+            traceback.print_exc()
+        reason = escape(t("error.internal", reason=f"{type(exc).__name__}: {exc}"))
+        err_console.print(f"[bold red]{t('cli.error')}:[/] {reason}", soft_wrap=True)
+        sys.exit(70)
     finally:
         close_all()
 

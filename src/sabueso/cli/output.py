@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -42,6 +43,16 @@ def emit_json(doc: Any) -> None:
 def emit_jsonl(rows: Iterator[Any]) -> None:
     for row in rows:
         sys.stdout.write(json.dumps(row, ensure_ascii=False, default=_default) + "\n")
+
+
+_INVISIBLE = {c: f"\\u{c:04x}" for c in (*range(0x00, 0x20), 0x7F, 0x200E, 0x200F,
+                                           *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def shown(text: str) -> str:
+    """Text from evidence as it may be shown on a terminal: control and bidirectional marks
+    escaped (a right-to-left override can disguise a file name), Rich markup escaped."""
+    return escape(text.translate(_INVISIBLE))
 
 
 def local_time(value: datetime | None, tz: str | None, offset: bool = True) -> str:

@@ -25,7 +25,9 @@ class SabuesoError(Exception):
 
         text = t(self.key, **self.params)
         if self.location:
-            text = f"{self.location}: {text}"
+            from sabueso.core.paths import path_text
+
+            text = f"{path_text(self.location)}: {text}"
         return text
 
 

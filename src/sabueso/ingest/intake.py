@@ -32,6 +32,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sabueso.cases.access import Action, CaseRow, authorize
 from sabueso.core.canonical import canonical_json
 from sabueso.core.errors import InputError, SabuesoError
+from sabueso.core.paths import path_text
 from sabueso.core.timeutil import iso_utc, utcnow
 from sabueso.custody import ledger
 from sabueso.ingest import archives
@@ -142,6 +143,7 @@ class _Writer:
             remark: str | None = None) -> tuple[int, int, str] | None:
         """Insert one item unless it is already there. Returns (id, no, identity) either way,
         or None when it was already there (as a file or member)."""
+        name, path = path_text(name), path_text(path)
         ident = identity(parent[2] if parent else None, kind, path,
                          blob.sha256 if blob else None)
         found = self._existing(ident)
