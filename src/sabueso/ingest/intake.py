@@ -121,8 +121,10 @@ class _Writer:
         self.folder_ids = folder_ids
         self.now = utcnow()
         self.acquired = options.acquired_at or self.now
+        # PostgreSQL: FOR NO KEY UPDATE, which does not block the foreign-key checks of ledger
+        # inserts in other transactions (a FOR UPDATE here deadlocked with them).
         row = conn.execute(select(cases.c.next_item_no, cases.c.status)
-                           .where(cases.c.id == case.id).with_for_update()).one()
+                           .where(cases.c.id == case.id).with_for_update(key_share=True)).one()
         if row.status != "open":
             raise InputError("error.case_closed", ref=case.ref)
         self.next_no = int(row.next_item_no)
