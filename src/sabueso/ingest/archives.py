@@ -138,7 +138,7 @@ def _store(vault: Vault, stream: IO[bytes], name: str, budget: _Budget, where: s
         raise ArchiveError("error.archive_too_big", location=where, member=name,
                            limit=limits.max_total_bytes) from None
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, lzma.LZMAError,
-            ValueError) as exc:
+            zlib.error, ValueError) as exc:
         raise ArchiveError("error.archive_corrupt", location=where, member=name,
                            reason=str(exc) or type(exc).__name__) from None
     budget.total += stored.size
@@ -209,33 +209,40 @@ def _expand_zip(vault: Vault, path: Path, blob: BlobInfo, where: str,
             except NotImplementedError as exc:  # unsupported compression method
                 raise ArchiveError("error.archive_corrupt", location=where,
                                    member=info.filename, reason=str(exc)) from None
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
                 raise ArchiveError("error.archive_corrupt", location=where,
                                    member=info.filename, reason=str(exc)) from None
             members.append(Member(member_path, stored, _zip_mtime(info)))
     return members
 
 
+def _looks_like_tar(path: Path, opener: Callable[..., Any]) -> bool:
+    """Whether the decompressed stream starts with a valid tar header block."""
+    try:
+        with opener(path, "rb") as stream:
+            block = stream.read(tarfile.BLOCKSIZE)
+        tarfile.TarInfo.frombuf(block, "utf-8", "surrogateescape")
+    except (tarfile.TarError, EOFError, OSError, lzma.LZMAError, zlib.error, ValueError):
+        return False
+    return True
+
+
 def _expand_tar_or_stream(vault: Vault, path: Path, blob: BlobInfo, name: str, where: str,
                           budget: _Budget) -> list[Member]:
+    opener = COMPRESSED_TYPES.get(blob.media_type)
+    if opener is not None and not _looks_like_tar(path, opener):
+        return _expand_single(vault, path, blob, name, where, budget)
     try:
         with path.open("rb") as raw, tarfile.open(fileobj=raw, mode="r|*") as archive:
             return _expand_tar(vault, archive, blob, where, budget)
     except ArchiveError:
         raise
     except tarfile.ReadError as exc:
-        if blob.media_type in COMPRESSED_TYPES and _is_not_tar(exc):
-            return _expand_single(vault, path, blob, name, where, budget)
         raise ArchiveError("error.archive_corrupt", location=where, member="",
                            reason=str(exc)) from None
     except (tarfile.TarError, EOFError, OSError, lzma.LZMAError, zlib.error) as exc:
         raise ArchiveError("error.archive_corrupt", location=where, member="",
                            reason=str(exc) or type(exc).__name__) from None
-
-
-def _is_not_tar(exc: tarfile.ReadError) -> bool:
-    text = str(exc)
-    return "invalid header" in text or "empty file" in text or "bad checksum" in text
 
 
 def _expand_tar(vault: Vault, archive: tarfile.TarFile, blob: BlobInfo, where: str,
