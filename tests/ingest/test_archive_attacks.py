@@ -62,7 +62,8 @@ def test_nested_zip_becomes_a_tree(case: Env, tmp_path: Path) -> None:
     code, _ = add(case, tmp_path, "tel.zip", zip_bytes({"chat.txt": b"hola", "fotos.zip": inner}))
     assert code == 0
     items = {i["name"]: i for i in listing(case)}
-    assert items["tel.zip"]["kind"] == "file" and items["tel.zip"]["media_type"] == "application/zip"
+    assert items["tel.zip"]["kind"] == "file"
+    assert items["tel.zip"]["media_type"] == "application/zip"
     assert items["chat.txt"]["parent"] == items["tel.zip"]["id"]
     assert items["fotos.zip"]["kind"] == "member" and items["a.txt"]["depth"] == 2
     assert items["a.txt"]["parent"] == items["fotos.zip"]["id"]

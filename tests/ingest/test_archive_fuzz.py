@@ -39,6 +39,7 @@ def _tgz() -> bytes:
 
 
 SEEDS = [_zip(), _tgz()]
+FIXTURE_OK = [HealthCheck.function_scoped_fixture]
 LIMITS = archives.ArchiveLimits(max_members=50, max_total_bytes=8 << 20, ratio_floor=1 << 20)
 
 
@@ -60,7 +61,7 @@ def _expand(tmp: Path, data: bytes) -> None:
         stack.extend(member.children)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(seed=st.sampled_from(SEEDS), flips=st.lists(st.tuples(st.integers(0, 10**6),
                                                               st.integers(1, 255)), max_size=6),
        cut=st.one_of(st.none(), st.integers(0, 10**6)))
@@ -75,7 +76,7 @@ def test_mutated_archives_expand_or_raise_archive_error(tmp_path: Path, seed: by
     _expand(tmp_path, bytes(data))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(body=st.binary(max_size=4096), prefix=st.sampled_from([b"PK\x03\x04", b"\x1f\x8b\x08",
                                                               b"BZh9", b"\xfd7zXZ\x00", b""]))
 def test_random_bytes_expand_or_raise_archive_error(tmp_path: Path, body: bytes,
