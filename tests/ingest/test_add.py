@@ -32,7 +32,8 @@ def test_hashes_types_and_vault(case: Env, tmp_path: Path) -> None:
         assert item["sha1"] == hashlib.sha1(raw).hexdigest()
         assert item["md5"] == hashlib.md5(raw).hexdigest()
         assert item["size"] == len(raw) and item["original_path"] == str(src / name)
-        blob = case.home / "vault/sha256" / item["sha256"][:2] / item["sha256"][2:4] / item["sha256"]
+        digest = item["sha256"]
+        blob = case.home / "vault/sha256" / digest[:2] / digest[2:4] / digest
         assert blob.read_bytes() == raw
         assert stat.S_IMODE(blob.stat().st_mode) & 0o222 == 0
     assert items["foto.png"]["media_type"] == "image/png"
