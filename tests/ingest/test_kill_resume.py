@@ -9,25 +9,14 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from conftest import BACKENDS, Env, pg_database
+from conftest import Env
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(params=BACKENDS)
-def penv(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
-    home = tmp_path / "home"
-    if request.param == "postgresql":
-        with pg_database() as url:
-            yield Env(home, url, "postgresql")
-    else:
-        yield Env(home, f"sqlite:///{home / 'sabueso.db'}", "sqlite")
 
 
 def make_tree(root: Path, files: int, seed: int) -> dict[str, str]:
@@ -60,63 +49,63 @@ def count_items(env: Env) -> int:
 
 
 @pytest.mark.parametrize("kill_after", [1, 1500])
-def test_killed_add_is_consistent_and_resumes(penv: Env, tmp_path: Path,
+def test_killed_add_is_consistent_and_resumes(env: Env, tmp_path: Path,
                                               kill_after: int) -> None:
-    penv.new_case()
+    env.new_case()
     src = tmp_path / "src"
     digests = make_tree(src, 3000, seed=kill_after)
     expected = len(digests) + 1 + 17  # files, the top folder, 17 sub-folders
     killed_mid_way = False
     for _attempt in range(3):
-        proc = spawn(penv, "add", "GT-1", str(src))
+        proc = spawn(env, "add", "GT-1", str(src))
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None:
-            if count_items(penv) >= kill_after:
+            if count_items(env) >= kill_after:
                 break
             time.sleep(0.005)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
-            done = count_items(penv)
+            done = count_items(env)
             if done < expected:
                 killed_mid_way = True
                 break
         proc.wait()
     assert killed_mid_way, "the add finished before it could be killed"
     # consistent after the kill
-    res = penv.run("verify", "GT-1", "--json")
+    res = env.run("verify", "GT-1", "--json")
     assert res.code == 0, res.out
     notes = res.json()["chains"][0]["notes"]
     assert notes and "interrupted" in notes[0]
     # the same command completes it
-    again = penv.run("add", "GT-1", str(src), "--json")
+    again = env.run("add", "GT-1", str(src), "--json")
     assert again.code == 0, again.err
     assert again.json()["resumed"] is True
-    listed = penv.ok("evidence", "GT-1", "--json").json()
+    listed = env.ok("evidence", "GT-1", "--json").json()
     assert len(listed) == expected
     files = [i for i in listed if i["kind"] == "file"]
     assert sorted(i["sha256"] for i in files) == sorted(digests)
     assert len({i["original_path"] for i in files}) == len(files)
     assert sorted(i["no"] for i in listed) == list(range(1, expected + 1))
-    res = penv.run("verify", "GT-1", "--json")
+    res = env.run("verify", "GT-1", "--json")
     assert res.code == 0 and res.json()["chains"][0]["notes"] == []
-    actions = [e["action"] for e in penv.ok("log", "GT-1", "--json").jsonl()]
+    actions = [e["action"] for e in env.ok("log", "GT-1", "--json").jsonl()]
     assert "intake.resume" in actions and actions.count("intake.complete") == 1
 
 
-def test_concurrent_adds_keep_the_chain_valid(penv: Env, tmp_path: Path) -> None:
-    penv.new_case()
+def test_concurrent_adds_keep_the_chain_valid(env: Env, tmp_path: Path) -> None:
+    env.new_case()
     one, two = tmp_path / "uno", tmp_path / "dos"
     first = make_tree(one, 700, seed=1)
     second = make_tree(two, 700, seed=2)
-    procs = [spawn(penv, "add", "GT-1", str(one)), spawn(penv, "add", "GT-1", str(two))]
+    procs = [spawn(env, "add", "GT-1", str(one)), spawn(env, "add", "GT-1", str(two))]
     for proc in procs:
         _out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err.decode()
-    listed = penv.ok("evidence", "GT-1", "--json").json()
+    listed = env.ok("evidence", "GT-1", "--json").json()
     assert len(listed) == len(first) + len(second) + 2 * 18
     assert sorted(i["no"] for i in listed) == list(range(1, len(listed) + 1))
     assert {i["sha256"] for i in listed if i["sha256"]} == set(first) | set(second)
-    assert penv.run("verify", "GT-1").code == 0
-    seqs = [e["seq"] for e in penv.ok("log", "GT-1", "--json").jsonl()]
+    assert env.run("verify", "GT-1").code == 0
+    seqs = [e["seq"] for e in env.ok("log", "GT-1", "--json").jsonl()]
     assert seqs == list(range(1, len(seqs) + 1))
