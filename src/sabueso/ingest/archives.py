@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
 
 from sabueso.core.errors import ArchiveError
 from sabueso.ingest.mediatype import ZIP
@@ -83,7 +83,8 @@ def safe_member_path(name: str, where: str) -> str:
     if "\x00" in text or text.startswith("/") or re.match(r"^[A-Za-z]:", text):
         raise ArchiveError("error.archive_traversal", location=where, member=name)
     parts = [p for p in text.split("/") if p not in ("", ".")]
-    if ".." in parts or not parts:
+    # the drive test again on the first real part: "./C:/x" must not become "C:/x"
+    if ".." in parts or not parts or re.match(r"^[A-Za-z]:", parts[0]):
         raise ArchiveError("error.archive_traversal", location=where, member=name)
     return "/".join(parts)
 
@@ -101,7 +102,7 @@ def _expand(vault: Vault, blob: BlobInfo, name: str, where: str, depth: int, bud
         raise ArchiveError("error.archive_too_deep", location=where,
                            limit=budget.limits.max_depth)
     if blob.media_type == ZIP:
-        members = _expand_zip(vault, path, blob, where, budget)
+        members = _expand_zip(vault, path, blob, name, where, budget)
     else:
         members = _expand_tar_or_stream(vault, path, blob, name, where, budget)
     for member in members:
@@ -162,14 +163,15 @@ def _zip_mtime(info: zipfile.ZipInfo) -> datetime | None:
     return None
 
 
-def _expand_zip(vault: Vault, path: Path, blob: BlobInfo, where: str,
+def _expand_zip(vault: Vault, path: Path, blob: BlobInfo, name: str, where: str,
                 budget: _Budget) -> list[Member]:
     limits = budget.limits
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ArchiveError("error.archive_corrupt", location=where, member="",
-                           reason=str(exc)) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError,
+            NotImplementedError) as exc:  # e.g. "zip file version 8.4" in the directory
+        raise ArchiveError("error.archive_corrupt", location=where, member=name,
+                           reason=str(exc) or type(exc).__name__) from None
     with archive:
         infos = archive.infolist()
         if len(infos) + budget.members > limits.max_members:
@@ -181,11 +183,13 @@ def _expand_zip(vault: Vault, path: Path, blob: BlobInfo, where: str,
                 raise ArchiveError("error.archive_overlap", location=where,
                                    member=following.filename)
         declared = sum(i.file_size for i in infos)
+        # the member named in a refusal: the one declaring the most
+        largest = max(infos, key=lambda i: i.file_size).filename if infos else name
         if declared > budget.remaining():
-            raise ArchiveError("error.archive_too_big", location=where, member="",
+            raise ArchiveError("error.archive_too_big", location=where, member=largest,
                                limit=limits.max_total_bytes)
         if declared >= limits.ratio_floor and declared > blob.size * limits.max_ratio:
-            raise ArchiveError("error.archive_ratio", location=where, member="",
+            raise ArchiveError("error.archive_ratio", location=where, member=largest,
                                limit=limits.max_ratio)
         members: list[Member] = []
         for info in infos:
@@ -227,22 +231,72 @@ def _looks_like_tar(path: Path, opener: Callable[..., Any]) -> bool:
     return True
 
 
+def _strict_tarinfo(bad: list[tuple[str, str]]) -> type[tarfile.TarInfo]:
+    """A TarInfo class that records a broken header in ``bad`` as (name, reason).
+
+    Past the first member, tarfile ends the archive silently at a header it cannot read (bad
+    checksum, cut short): members after it would be dropped without a word.
+    """
+
+    class _Strict(tarfile.TarInfo):
+        @classmethod
+        def frombuf(cls, buf: bytes | bytearray, encoding: str, errors: str) -> Self:
+            try:
+                return super().frombuf(buf, encoding, errors)
+            except tarfile.HeaderError as exc:
+                # an empty read (end of stream) or a zero block (end of archive) is an end
+                if buf and buf.count(0) != len(buf):
+                    member = bytes(buf[:100]).split(b"\0", 1)[0]
+                    bad.append((member.decode("utf-8", "backslashreplace"), str(exc)))
+                raise
+
+    return _Strict
+
+
 def _expand_tar_or_stream(vault: Vault, path: Path, blob: BlobInfo, name: str, where: str,
                           budget: _Budget) -> list[Member]:
     opener = COMPRESSED_TYPES.get(blob.media_type)
     if opener is not None and not _looks_like_tar(path, opener):
         return _expand_single(vault, path, blob, name, where, budget)
+    bad: list[tuple[str, str]] = []
     try:
-        with path.open("rb") as raw, tarfile.open(fileobj=raw, mode="r|*") as archive:
-            return _expand_tar(vault, archive, blob, where, budget)
+        # Decompressed by the gzip/bz2/xz modules, not by tarfile's own stream reader: they
+        # check the CRC at the end of the stream and notice when it is cut short.
+        with opener(path, "rb") if opener else path.open("rb") as stream:
+            with tarfile.open(fileobj=stream, mode="r|", tarinfo=_strict_tarinfo(bad)) as tar:
+                members = _expand_tar(vault, tar, blob, where, budget)
+            if bad:
+                raise ArchiveError("error.archive_corrupt", location=where, member=bad[0][0],
+                                   reason=bad[0][1])
+            if opener is not None:
+                _drain(stream, blob, name, where, budget)
+        return members
     except ArchiveError:
         raise
-    except tarfile.ReadError as exc:
-        raise ArchiveError("error.archive_corrupt", location=where, member="",
-                           reason=str(exc)) from None
     except (tarfile.TarError, EOFError, OSError, lzma.LZMAError, zlib.error) as exc:
-        raise ArchiveError("error.archive_corrupt", location=where, member="",
-                           reason=str(exc) or type(exc).__name__) from None
+        member, reason = bad[0] if bad else (name, str(exc) or type(exc).__name__)
+        raise ArchiveError("error.archive_corrupt", location=where, member=member,
+                           reason=reason) from None
+
+
+def _drain(stream: IO[bytes], blob: BlobInfo, name: str, where: str, budget: _Budget) -> None:
+    """Read a compressed tar to its end (past the end-of-archive blocks), so that its CRC is
+    checked. What lies there is bounded like any expansion."""
+    limits = budget.limits
+    left = max(int(blob.size * limits.max_ratio), limits.ratio_floor)
+    while chunk := stream.read(MiB):
+        left -= len(chunk)
+        if left < 0:
+            raise ArchiveError("error.archive_ratio", location=where, member=name,
+                               limit=limits.max_ratio)
+
+
+def _tar_mtime(info: tarfile.TarInfo) -> datetime | None:
+    """UTC modification time of a tar member; None when absent or out of range."""
+    try:
+        return datetime.fromtimestamp(info.mtime, UTC) if info.mtime else None
+    except (OverflowError, OSError, ValueError):  # e.g. a pax mtime of 1e15 or nan
+        return None
 
 
 def _expand_tar(vault: Vault, archive: tarfile.TarFile, blob: BlobInfo, where: str,
@@ -265,8 +319,7 @@ def _expand_tar(vault: Vault, archive: tarfile.TarFile, blob: BlobInfo, where: s
         if stored.size != info.size:
             raise ArchiveError("error.archive_corrupt", location=where, member=info.name,
                                reason="truncated")
-        members.append(Member(member_path, stored,
-                              datetime.fromtimestamp(info.mtime, UTC) if info.mtime else None))
+        members.append(Member(member_path, stored, _tar_mtime(info)))
         if budget.total >= budget.limits.ratio_floor and (
                 budget.total > blob.size * budget.limits.max_ratio):
             raise ArchiveError("error.archive_ratio", location=where, member=info.name,
@@ -284,7 +337,7 @@ def _expand_single(vault: Vault, path: Path, blob: BlobInfo, name: str, where: s
             break
     else:
         inner = name + ".out"
-    name = inner
+    name = inner if inner.strip(".") else name + ".out"
     _check_count(budget, where)
     opener = COMPRESSED_TYPES[blob.media_type]
     with opener(path, "rb") as stream:

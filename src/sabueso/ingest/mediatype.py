@@ -30,6 +30,9 @@ _TEXT_EXTENSIONS = {
 }
 # Signatures too weak to trust over a plain-text reading (short, common byte runs).
 _WEAK = 0.3
+# For clean text with a text extension, what a signature needs to win (5 bytes or more): a
+# 3-4 byte run ("ID3", "OggS", "fLaC") at the start of a .csv or .txt is a coincidence.
+_STRONG = 0.5
 
 
 def _extension(name: str) -> str:
@@ -66,12 +69,17 @@ def detect(head: bytes, name: str) -> str:
         matches = puremagic.magic_string(head, filename=name)
     except (puremagic.PureError, ValueError):
         matches = []
-    if matches:
-        best = max(matches, key=lambda m: (m.confidence, len(m.byte_match or b"")))
+    # some signatures name no media type (an ID3v2.3 header also matches ".koz" with a longer
+    # run, and no type): they must not hide the matches that do name one
+    typed = [m for m in matches if m.mime_type]
+    if typed:
+        best = max(typed, key=lambda m: (m.confidence, len(m.byte_match or b"")))
     if best is not None and best.mime_type:
         if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
             return _ZIP_FAMILY_EXTENSIONS.get(ext, ZIP)
-        if best.confidence >= _WEAK or not _looks_like_text(head):
+        looks_text = _looks_like_text(head)
+        needed = _STRONG if looks_text and ext in _TEXT_EXTENSIONS else _WEAK
+        if best.confidence >= needed or not looks_text:
             return str(best.mime_type)
     if _looks_like_text(head):
         lowered = head[:512].lstrip().lower()
