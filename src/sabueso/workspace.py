@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from sabueso.core.config import Settings
 from sabueso.core.errors import PermissionDenied
@@ -53,6 +53,14 @@ class Workspace:
         with self.db.begin() as conn:
             if conn.execute(select(func.count()).select_from(users)).scalar_one():
                 return False
+            if conn.dialect.name == "postgresql":
+                # Two first commands at once would both see no users and both make their user
+                # the administrator. This lock (taken only while there are no users) queues
+                # them; the count is read again once the first one has committed. SQLite's
+                # BEGIN IMMEDIATE already does this.
+                conn.execute(text("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"))
+                if conn.execute(select(func.count()).select_from(users)).scalar_one():
+                    return False
             conn.execute(users.insert().values(name=self.actor, role="admin", active=True,
                                                created_at=utcnow(), created_by=self.actor))
             ledger.append(conn, chain=ledger.SYSTEM_CHAIN, actor=self.actor,

@@ -18,7 +18,8 @@ same add again resumes the intake and skips what is already in the case.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -101,13 +102,29 @@ def identity(parent: str | None, kind: str, path: str, sha256: str | None) -> st
     return hashlib.sha256(canonical_json([parent, kind, path, sha256]).encode()).hexdigest()
 
 
-def _insert_blob(conn: Connection, blob: BlobInfo) -> None:
-    values = {"sha256": blob.sha256, "sha1": blob.sha1, "md5": blob.md5, "size": blob.size,
-              "media_type": blob.media_type, "stored_at": utcnow()}
-    if conn.dialect.name == "postgresql":
-        conn.execute(pg_insert(blobs).values(**values).on_conflict_do_nothing())
-    else:
-        conn.execute(sqlite_insert(blobs).values(**values).on_conflict_do_nothing())
+def _insert_blobs(conn: Connection, found: Iterable[BlobInfo]) -> None:
+    """Record blobs (those already recorded are left alone), in ascending SHA-256 order.
+
+    On PostgreSQL an insert of a row that another transaction has inserted but not committed
+    waits for that transaction: two adds into different cases (no common case lock) inserting
+    shared content in opposite orders would deadlock. One global order rules that out.
+    """
+    unique = {b.sha256: b for b in found}
+    if not unique:
+        return
+    now = utcnow()
+    rows = [{"sha256": b.sha256, "sha1": b.sha1, "md5": b.md5, "size": b.size,
+             "media_type": b.media_type, "stored_at": now}
+            for b in sorted(unique.values(), key=lambda b: b.sha256)]
+    stmt = pg_insert(blobs) if conn.dialect.name == "postgresql" else sqlite_insert(blobs)
+    for row in rows:  # one statement per row: the order of the waits is the order given
+        conn.execute(stmt.values(**row).on_conflict_do_nothing())
+
+
+def _member_blobs(members: Iterable[archives.Member]) -> Iterator[BlobInfo]:
+    for member in members:
+        yield member.blob
+        yield from _member_blobs(member.children)
 
 
 class _Writer:
@@ -129,6 +146,13 @@ class _Writer:
             raise InputError("error.case_closed", ref=case.ref)
         self.next_no = int(row.next_item_no)
         self.entries: list[tuple[str, str, dict[str, Any]]] = []
+        self.recorded: set[str] = set()  # blobs inserted in this transaction
+
+    def record_blobs(self, found: Iterable[BlobInfo]) -> None:
+        """Insert, before any item, every blob the items of this transaction will refer to."""
+        found = list(found)
+        _insert_blobs(self.conn, found)
+        self.recorded.update(b.sha256 for b in found)
 
     def _existing(self, ident: str) -> tuple[int, int] | None:
         row = self.conn.execute(select(items.c.id, items.c.no).where(
@@ -155,8 +179,9 @@ class _Writer:
                 return None
             return found[0], found[1], ident
         same = self._same_content(blob.sha256) if blob else None
-        if blob is not None:
-            _insert_blob(self.conn, blob)
+        if blob is not None and blob.sha256 not in self.recorded:
+            _insert_blobs(self.conn, [blob])
+            self.recorded.add(blob.sha256)
         no = self.next_no
         self.next_no += 1
         item_id = new_id(self.conn.execute(insert(items).values(
@@ -236,7 +261,7 @@ def _batches(results: Iterator[_Stored]) -> Iterator[list[_Stored]]:
     size = 0
     for stored in results:
         batch.append(stored)
-        size += stored.entry.size + sum(m.blob.size for m in stored.members)
+        size += stored.entry.size + sum(b.size for b in _member_blobs(stored.members))
         if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
             yield batch
             batch, size = [], 0
@@ -284,12 +309,14 @@ def add_paths(ws: Workspace, ref: str, paths: list[Path], options: IntakeOptions
     report.skipped = [(str(p), why) for p, why in found.skipped]
     folder_ids: dict[Path, tuple[int, int, str]] = {}
     done = 0
+    done_lock = threading.Lock()
 
-    def on_bytes(n: int) -> None:
+    def on_bytes(n: int) -> None:  # called by the worker threads
         nonlocal done
-        done += n
-        if progress:
-            progress(done, total)
+        with done_lock:
+            done += n
+            if progress:
+                progress(done, total)
 
     # empty folders still become items
     with ws.db.begin() as conn:
@@ -299,10 +326,16 @@ def add_paths(ws: Workspace, ref: str, paths: list[Path], options: IntakeOptions
         writer.finish()
 
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="intake") as pool:
-        futures: Iterator[Future[_Stored]] = iter(
-            [pool.submit(_store_one, ws, f, options, on_bytes) for f in found.files])
-        for batch in _batches(f.result() for f in futures):
-            _write_batch(ws, case, intake_id, options, report, folder_ids, batch)
+        try:
+            futures: Iterator[Future[_Stored]] = iter(
+                [pool.submit(_store_one, ws, f, options, on_bytes) for f in found.files])
+            for batch in _batches(f.result() for f in futures):
+                _write_batch(ws, case, intake_id, options, report, folder_ids, batch)
+        except BaseException:
+            # Ctrl-C, a closed case, a database error: stop copying now. Leaving the ``with``
+            # would otherwise wait for every file still queued to be copied into the vault.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
     with ws.db.begin() as conn:
         if not report.failed:
@@ -332,6 +365,8 @@ def _write_batch(ws: Workspace, case: CaseRow, intake_id: int, options: IntakeOp
     try:
         with ws.db.begin() as conn:
             writer = _Writer(conn, ws, case, intake_id, options, report, folder_ids)
+            writer.record_blobs(b for s in good if s.blob is not None
+                         for b in [s.blob, *_member_blobs(s.members)])
             for stored in good:
                 assert stored.blob is not None
                 parent = writer.folder(stored.entry.folder) if stored.entry.folder else None
