@@ -1,0 +1,1 @@
+"""Selector extraction: validators and normalisers for identifiers found in records."""
