@@ -149,6 +149,7 @@ items = Table(
     CheckConstraint("kind IN ('file', 'folder', 'member')", name="kind"),
     Index("ix_items_parent", "parent_id"),
     Index("ix_items_blob", "blob_sha256"),
+    Index("ix_items_case_blob", "case_id", "blob_sha256", "no"),
 )
 
 ledger = Table(
