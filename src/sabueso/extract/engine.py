@@ -1,0 +1,204 @@
+"""The extraction engine: run the families over a text, resolve overlaps, stream big inputs.
+
+``extract_text(text, ctx)`` is the whole contract for one record. ``extract_stream(reader,
+ctx)`` reads a text stream in blocks of about a megabyte, so memory stays flat however large
+the input is, and reports offsets in the whole decoded stream. Blocks overlap by
+``OVERLAP`` characters on both sides: each block is scanned with its neighbours' edges as
+context and keeps only the hits that *start* inside it, so a hit that crosses a block edge is
+reported once, whole, and never as a fragment.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TextIO
+
+from sabueso.extract.base import ALL_TYPES, Context, Family, Hit, prepare
+
+__all__ = [
+    "BLOCK_CHARS",
+    "EXTRACTOR_VERSION",
+    "OVERLAP",
+    "extract_blocks",
+    "extract_stream",
+    "extract_text",
+    "families",
+    "resolve",
+]
+
+# Bump when any family's output can change for the same input: the case index records it and
+# rebuilds derived data when it differs.
+EXTRACTOR_VERSION = "1"
+
+BLOCK_CHARS = 1 << 20
+OVERLAP = 4096
+
+# Every family module exposes ``FAMILY``; the order is the order of precedence when two hits
+# claim the same characters.
+_FAMILY_MODULES = (
+    "sabueso.extract.network",
+    "sabueso.extract.wallets",
+    "sabueso.extract.numbers",
+    "sabueso.extract.lexicon",
+)
+
+# Types that never stand inside a URL or an e-mail address on their own: a number in a URL path
+# is not a phone, the host of a URL is reported by the URL extractor as a derived domain.
+_WEAK_INSIDE = frozenset({"phone", "domain", "ipv4", "ipv6", "imei", "imsi", "email"})
+_CONTAINERS = frozenset({"url", "email"})
+
+_loaded: list[Family] | None = None
+
+
+def families() -> list[Family]:
+    """The registered families, in precedence order."""
+    global _loaded
+    if _loaded is None:
+        _loaded = [importlib.import_module(name).FAMILY for name in _FAMILY_MODULES]
+    return _loaded
+
+
+def resolve(hits: Iterable[Hit], types: frozenset[str]) -> list[Hit]:
+    """Sort hits, drop duplicates and weak hits standing inside a URL or e-mail address.
+
+    A hit is dropped when its type is weak (phone, domain, IP, IMEI, IMSI, e-mail), it was
+    matched on its own (not derived) and it lies inside a URL or e-mail hit: the container's
+    extractor already reported what matters inside it, as derived hits.
+    """
+    ordered = sorted(hits, key=lambda h: (h.start, -h.end, h.type, h.value))
+    containers = [h for h in ordered if h.type in _CONTAINERS and not h.derived]
+    out: list[Hit] = []
+    seen: set[tuple[str, str, int, int]] = set()
+    ci = 0
+    active: list[Hit] = []
+    for hit in ordered:
+        while ci < len(containers) and containers[ci].start <= hit.start:
+            active.append(containers[ci])
+            ci += 1
+        if active:
+            active = [c for c in active if c.end > hit.start]
+        if (hit.type in _WEAK_INSIDE and not hit.derived
+                and any(c is not hit and c.start <= hit.start and hit.end <= c.end
+                        and (c.start, c.end) != (hit.start, hit.end) for c in active)):
+            continue
+        key = (hit.type, hit.value, hit.start, hit.end)
+        if key in seen or hit.type not in types:
+            continue
+        seen.add(key)
+        out.append(hit)
+    return out
+
+
+def _wanted(ctx: Context) -> list[Family]:
+    return [f for f in families() if f.types & ctx.types]
+
+
+def extract_text(text: str, ctx: Context | None = None) -> list[Hit]:
+    """All hits in ``text``, sorted by position."""
+    ctx = ctx or Context()
+    prepared = prepare(text)
+    found: list[Hit] = []
+    for family in _wanted(ctx):
+        found.extend(family.scan(prepared, ctx))
+    return resolve(found, ctx.types)
+
+
+def _scan_window(window: str, lo: int, hi: int, ctx: Context) -> list[Hit]:
+    """Hits of ``window`` starting in ``[lo, hi)``, offsets relative to the window."""
+    return [h for h in extract_text(window, ctx) if lo <= h.start < hi]
+
+
+def _blocks(reader: TextIO, block_chars: int) -> Iterator[str]:
+    """Consecutive pieces of ``reader`` of about ``block_chars``, cut after a line end when one
+    is near, never longer than twice ``block_chars``."""
+    pending = ""
+    while True:
+        chunk = reader.read(block_chars)
+        if not chunk:
+            if pending:
+                yield pending
+            return
+        pending += chunk
+        if len(pending) < block_chars:
+            continue
+        cut = pending.rfind("\n", 0, len(pending))
+        if cut < len(pending) // 2:
+            cut = len(pending) - 1
+        yield pending[: cut + 1]
+        pending = pending[cut + 1:]
+
+
+def _windows(reader: TextIO, block_chars: int) -> Iterator[tuple[int, str, int, int]]:
+    """(offset of window, window text, lo, hi) for each block, with OVERLAP on both sides."""
+    offset = 0
+    previous_tail = ""
+    blocks = _blocks(reader, block_chars)
+    current = next(blocks, None)
+    while current is not None:
+        following = next(blocks, None)
+        head = following[:OVERLAP] if following else ""
+        window = previous_tail + current + head
+        yield offset - len(previous_tail), window, len(previous_tail), len(previous_tail) + len(
+            current)
+        offset += len(current)
+        previous_tail = current[-OVERLAP:]
+        current = following
+
+
+def extract_blocks(reader: TextIO, ctx: Context | None = None, *, workers: int = 1,
+                   block_chars: int = BLOCK_CHARS) -> Iterator[list[Hit]]:
+    """Hits of a text stream, block by block, offsets relative to the whole stream.
+
+    With ``workers > 1`` blocks are scanned in that many processes; at most ``2 * workers``
+    blocks are in flight, so memory stays bounded.
+    """
+    ctx = ctx or Context()
+    if workers <= 1:
+        for base, window, lo, hi in _windows(reader, block_chars):
+            yield [h.shifted(base) for h in _scan_window(window, lo, hi, ctx)]
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: list[tuple[int, Future[list[Hit]]]] = []
+        for base, window, lo, hi in _windows(reader, block_chars):
+            pending.append((base, pool.submit(_scan_window, window, lo, hi, ctx)))
+            if len(pending) >= 2 * workers:
+                b, fut = pending.pop(0)
+                yield [h.shifted(b) for h in fut.result()]
+        for b, fut in pending:
+            yield [h.shifted(b) for h in fut.result()]
+
+
+def extract_stream(reader: TextIO, ctx: Context | None = None, *,
+                   workers: int = 1) -> Iterator[Hit]:
+    """Every hit of a text stream, in order of position."""
+    for block in extract_blocks(reader, ctx, workers=workers):
+        yield from block
+
+
+def default_workers() -> int:
+    """Processes to use for large inputs: the machine's cores, at most four."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def parse_types(text: str | None) -> frozenset[str]:
+    """``phone,email`` -> the set; ``wallet`` stands for every chain. Unknown names raise
+    ``ValueError`` naming them."""
+    if not text:
+        return frozenset(ALL_TYPES)
+    wanted: set[str] = set()
+    unknown: list[str] = []
+    for part in (p.strip().lower() for p in text.split(",")):
+        if not part:
+            continue
+        if part in ("wallet", "crypto"):
+            wanted.update(("btc", "eth", "trx", "ltc", "doge", "xmr"))
+        elif part in ALL_TYPES:
+            wanted.add(part)
+        else:
+            unknown.append(part)
+    if unknown:
+        raise ValueError(",".join(unknown))
+    return frozenset(wanted)
