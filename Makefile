@@ -42,8 +42,13 @@ test: install-test lint typecheck
 i18n: install-test
 	$(BIN)/pybabel compile --domain sabueso --directory src/sabueso/locale --use-fuzzy
 
-bench: install-test
+$(VENV)/.installed-bench: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $@ $(VENV)/.installed-test $(VENV)/.installed
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_add.py
+	$(BIN)/python bench/bench_extract.py
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

@@ -93,8 +93,10 @@ def register(app: typer.Typer) -> None:
             from sabueso.cli.cases_cmd import print_case
             from sabueso.cli.custody_cmd import print_log, print_verify
             from sabueso.cli.evidence_cmd import print_evidence
+            from sabueso.cli.extract_cmd import print_entities
 
             print_case(ws, summary["case"])
             print_evidence(ws, summary["case"])
+            print_entities(ws, summary["case"], limit=10)
             print_log(ws, summary["case"], limit=12)
             print_verify(ws, summary["case"])

@@ -2,12 +2,14 @@
 
 ``sabueso demo`` builds it in the current workspace from synthetic files shipped in
 ``sabueso/demo/data`` plus a few generated ones (PNG images drawn here, a seized-phone ZIP
-assembled here with fixed timestamps, so every build yields the same hashes). Each capability
-of Sabueso adds its part here so that ``make run`` shows the whole product.
+assembled here with fixed timestamps, DOCX, XLSX and PDF documents written by ``documents.py``,
+so every build yields the same hashes). The case's entity index is derived at the end. Each
+capability of Sabueso adds its part here so that ``make run`` shows the whole product.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import struct
@@ -24,6 +26,7 @@ from sabueso.cases import users as users_svc
 from sabueso.cases.access import find_case, load_actor
 from sabueso.core.timeutil import iso_utc
 from sabueso.custody.package import export_case
+from sabueso.demo import documents
 from sabueso.ingest.intake import IntakeOptions, add_paths
 from sabueso.workspace import Workspace
 
@@ -80,6 +83,83 @@ def _phone_zip(data: Path) -> bytes:
     return outer.getvalue()
 
 
+def _digest(label: str) -> bytes:
+    return hashlib.sha256(f"sabueso-demo-{label}".encode()).digest()
+
+
+def _luhn(digits: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch) * (2 if i % 2 == 0 else 1)
+        total += n - 9 if n > 9 else n
+    return str((10 - total % 10) % 10)
+
+
+def demo_identifiers() -> dict[str, str]:
+    """Invented identifiers whose checksums hold (wallets, IMEI), derived from fixed labels."""
+    from sabueso.extract.crypto import base58check_encode, eip55_checksum, segwit_encode
+
+    imei = "35693807123456"
+    return {
+        "trx": base58check_encode(b"\x41" + _digest("tron")[:20]),
+        "btc": segwit_encode("bc", 0, _digest("btc")[:20]),
+        "eth": eip55_checksum(_digest("eth").hex()[:40]),
+        "imei": imei + _luhn(imei),
+        "imsi": "704011234567890",
+    }
+
+
+def office_documents() -> dict[str, bytes]:
+    """The case's invented office documents: a police report (DOCX), the seller's price and
+    contact sheet (XLSX) and a payment receipt (PDF)."""
+    ids = demo_identifiers()
+    report = documents.docx([
+        "INFORME POLICIAL No. PNC-DIC-1104-2026 (DOCUMENTO FICTICIO PARA DEMOSTRACIÓN)",
+        "Asunto: venta de droga por redes sociales, cuenta @colibri_express_gt, zona 18.",
+        "1. El 4 de noviembre de 2026 se incautó un teléfono con IMEI "
+        f"{ids['imei']} y tarjeta SIM con IMSI {ids['imsi']}.",
+        "2. En el chat del teléfono el vendedor ofrece mota, cristal y perico, y pide pagos en "
+        f"USDT (TRC20) a la billetera {ids['trx']}.",
+        "3. La cuenta de Telegram t.me/colibri_gt_pedidos anuncia los mismos paquetes; los "
+        "pedidos se confirman por WhatsApp al 5555-0183 y al +502 4123 9876.",
+        "4. El proveedor de correo informó que ventas.colibri@example.com se conectó desde la IP "
+        "203.0.113.45.",
+        "Personas y números de interés (todos inventados):",
+        [["Alias", "Teléfono", "Cuenta"],
+         ["Colibrí", "5555 0183", "instagram.com/colibri_express_gt"],
+         ["El Flaco", "3012-4455", "tiktok.com/@colibri.express"],
+         ["Repartidor", "+502 5555 0147", "—"]],
+        "Agente a cargo: agente ficticio 0000. Sin valor legal.",
+    ], links=[("Perfil capturado", "https://www.instagram.com/colibri_express_gt/")],
+        header="PNC — DOCUMENTO FICTICIO")
+    sheet = documents.xlsx([
+        ("Precios", [["Producto", "Unidad", "Precio (Q)", "Nota"],
+                     ["mota", "onza", 350, "🍃 la de siempre"],
+                     ["cristal", "gramo", 150, None],
+                     ["perico", "gramo", 200, "❄️ pregunte por paquete de 5"],
+                     ["piedra", "unidad", 75, None]]),
+        ("Contactos", [["Nombre", "Teléfono", "Correo", "Billetera"],
+                       ["Colibrí", 50255550183, "ventas.colibri@example.com", ids["trx"]],
+                       ["Proveedor", "4123-9876", "jefe.colibri@example.net", ids["btc"]],
+                       ["Cambista", "+502 3012 4455", None, ids["eth"]]]),
+    ])
+    receipt = documents.pdf([
+        ["CONSTANCIA DE TRANSFERENCIA (DOCUMENTO FICTICIO PARA DEMOSTRACIÓN)",
+         "Fecha: 05/11/2026 19:42",
+         "Monto: 1,500.00 USDT (red TRON, TRC20)",
+         f"Billetera de origen: {ids['eth']}",
+         f"Billetera de destino: {ids['trx']}",
+         "Referencia del cliente: pedido de 5 paquetes, entrega zona 18"],
+        ["Datos de contacto del beneficiario",
+         "Teléfono: 5555-0183  Correo: ventas.colibri@example.com",
+         f"Respaldo en bitcoin: {ids['btc']}",
+         "Este documento es inventado y no tiene ningún valor."],
+    ])
+    return {"informe_policial_PNC-1104.docx": report,
+            "lista_precios_y_contactos.xlsx": sheet,
+            "constancia_transferencia.pdf": receipt}
+
+
 def _ensure_users(ws: Workspace) -> None:
     existing = {u.name for u in users_svc.list_users(ws.db, ws.actor)}
     for name, role, _case_role in DEMO_USERS:
@@ -132,6 +212,16 @@ def build_demo(ws: Workspace) -> dict[str, Any]:
         add_paths(ws, CASE_REF, [cdr], IntakeOptions(
             source="Respuesta del operador a orden de producción (ficticia)",
             acquired_at=datetime.fromisoformat("2026-11-10T08:00:00-06:00")))
+        office = work / "documentos"
+        office.mkdir()
+        for name, content in office_documents().items():
+            (office / name).write_bytes(content)
+        add_paths(ws, CASE_REF, [office], IntakeOptions(
+            source="Documentos de la investigación (ficticios)",
+            acquired_at=datetime.fromisoformat("2026-11-12T11:00:00-06:00")))
+    from sabueso.extract.index import derive_items
+
+    derived = derive_items(ws, CASE_REF)
     exports = ws.settings.home / "exports"
     exports.mkdir(exist_ok=True)
     package = exports / f"{CASE_REF}-{iso_utc(datetime.now().astimezone())[:10]}.zip"
@@ -142,4 +232,5 @@ def build_demo(ws: Workspace) -> dict[str, Any]:
 
     _case, found = list_items(ws.db, ws.actor, CASE_REF)
     return {"case": CASE_REF, "items": len(found), "built": True, "package": str(result.path),
-            "package_sha256": result.sha256}
+            "package_sha256": result.sha256, "entities": derived.entities,
+            "mentions": derived.mentions}

@@ -296,7 +296,7 @@ def _validate_segwit(chain: str, hrp: str, text: str) -> Wallet | None:
 _HEX = frozenset("0123456789abcdefABCDEF")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def eip55_checksum(hex40: str) -> str:
     """Return ``0x`` + the EIP-55 mixed-case form of 40 hex digits (any case)."""
     lower = hex40.lower()

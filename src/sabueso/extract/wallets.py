@@ -26,7 +26,7 @@ _SHORT_SEGWIT = re.compile(r"[bBlL](?:[cC]|[tT][cC])1[0-9A-Za-z]{8,24}")
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _checked(candidate: str) -> Wallet | None:
     return validate(candidate)
 

@@ -174,3 +174,94 @@ ledger_heads = Table(
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+# --- Derived data (rebuildable from evidence plus the code's version; see extract/index.py) ---
+
+# Mentions are the one table that grows with the text: 64-bit keys on PostgreSQL (SQLite's
+# INTEGER PRIMARY KEY is 64-bit already, and only that spelling auto-increments there).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+derivations = Table(
+    "derivations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("extractor_version", String(32), nullable=False),
+    Column("reader_versions", Text, nullable=False),
+    Column("region", String(2)),
+    Column("actor", String(64), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("status", String(16), nullable=False),
+    Column("items", Integer, nullable=False, default=0),
+    Column("records", Integer, nullable=False, default=0),
+    Column("mentions", BigInteger, nullable=False, default=0),
+    Column("skipped", Integer, nullable=False, default=0),
+    Column("failed", Integer, nullable=False, default=0),
+    CheckConstraint("status IN ('running', 'complete', 'superseded')", name="status"),
+    CheckConstraint("kind IN ('derive', 'rebuild')", name="kind"),
+    Index("ix_derivations_case", "case_id"),
+)
+
+item_derivations = Table(
+    "item_derivations",
+    metadata,
+    Column("item_id", Integer, ForeignKey("items.id"), primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("derivation_id", Integer, ForeignKey("derivations.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reader", String(32)),
+    Column("reader_version", String(64)),
+    Column("records", Integer, nullable=False, default=0),
+    Column("mentions", BigInteger, nullable=False, default=0),
+    Column("error", Text),
+    CheckConstraint("status IN ('ok', 'skipped', 'failed')", name="status"),
+    Index("ix_item_derivations_case", "case_id"),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("item_id", Integer, ForeignKey("items.id"), nullable=False),
+    Column("derivation_id", Integer, ForeignKey("derivations.id"), nullable=False),
+    Column("ordinal", Integer, nullable=False),
+    Column("locator", Text),
+    Column("encoding", String(32)),
+    Column("chars", BigInteger, nullable=False),
+    Column("text", Text),
+    Column("note", Text),
+    UniqueConstraint("item_id", "ordinal", name="uq_records_item_ordinal"),
+    Index("ix_records_case", "case_id"),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("value_sha256", String(64), nullable=False),
+    Column("attrs", Text, nullable=False),
+    UniqueConstraint("case_id", "type", "value_sha256", name="uq_entities_case_type_value"),
+    Index("ix_entities_case_value", "case_id", "value_sha256"),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column("entity_id", Integer, ForeignKey("entities.id"), nullable=False),
+    Column("record_id", Integer, ForeignKey("records.id"), nullable=False),
+    Column("item_id", Integer, ForeignKey("items.id"), nullable=False),
+    Column("char_start", BigInteger, nullable=False),
+    Column("char_end", BigInteger, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("derived", Boolean, nullable=False, default=False),
+    Index("ix_mentions_entity", "entity_id", "item_id"),
+    Index("ix_mentions_item", "item_id"),
+    Index("ix_mentions_record", "record_id"),
+)
