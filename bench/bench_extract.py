@@ -165,6 +165,8 @@ def run_child(files: list[dict[str, Any]], workers: int, work: Path, label: str,
 @dataclass
 class Results:
     args: argparse.Namespace
+    name: str
+    chatter: float
     manifest: dict[str, Any]
     present: list[str]
     missing: list[str]
@@ -183,15 +185,16 @@ def _lines_of(path: str) -> tuple[str, list[str]]:
     return text, text.split("\n")
 
 
-def run_all(args: argparse.Namespace, log: Callable[[str], None]) -> Results:
+def run_all(args: argparse.Namespace, log: Callable[[str], None], name: str,
+            chatter: float) -> Results:
     root = args.tmpdir or Path(tempfile.gettempdir())
     size = int(args.size_mb * MB)
     started = time.perf_counter()
-    corpus, manifest = corpus_gen.cached(root, size, args.seed)
-    log(f"corpus: {manifest['bytes'] / MB:.1f} MB under {corpus} "
+    corpus, manifest = corpus_gen.cached(root, size, args.seed, chatter=chatter)
+    log(f"{name} corpus: {manifest['bytes'] / MB:.1f} MB under {corpus} "
         f"({time.perf_counter() - started:.0f}s)")
     present, missing = engine_families()
-    res = Results(args, manifest, present, missing, sabueso_types())
+    res = Results(args, name, chatter, manifest, present, missing, sabueso_types())
     if missing:
         log("Sabueso families missing: " + ", ".join(missing))
     full = corpus_gen.files(corpus, manifest)
@@ -337,13 +340,18 @@ def _short(module: str) -> str:
     return module.rsplit(".", 1)[1]
 
 
-def _header(res: Results, argv: Sequence[str]) -> list[str]:
+def _machine_header(res: Results, argv: Sequence[str]) -> list[str]:
     shown = [a for i, a in enumerate(argv) if a not in ("--out", "--quiet", "--tmpdir")
              and (i == 0 or argv[i - 1] not in ("--out", "--tmpdir"))]
     lines = [f"Measured {datetime.now(UTC):%Y-%m-%d} with "
              f"`.venv/bin/python bench/bench_extract.py{''.join(' ' + a for a in shown)}`.",
              "", "| machine | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in machine()]
+    return lines
+
+
+def _header(res: Results) -> list[str]:
+    lines: list[str] = []
     if res.missing:
         lines += ["", f"**Sabueso families present: {', '.join(map(_short, res.present))}; "
                       f"missing at the time of this run: {', '.join(map(_short, res.missing))}.** "
@@ -354,7 +362,13 @@ def _header(res: Results, argv: Sequence[str]) -> list[str]:
                       "(`.venv/bin/pip install -e '.[bench]'`)."]
     m = res.manifest
     sizes = ", ".join(f"{f['region']} {f['bytes'] / MB:.1f}" for f in m["files"])
-    lines += ["", f"Corpus: seed {m['seed']}, {m['bytes'] / MB:.1f} MB in {len(m['files'])} "
+    what = (f"{res.chatter:.0%} of the documents are ordinary conversations without "
+            "identifiers" if res.chatter else "every document busy with selectors and "
+            "distractors")
+    lines += ["", f"### {res.name.capitalize()} corpus ({what}; "
+                  f"{m['selector_lines']:,} of {m['lines']:,} lines, "
+                  f"{m['selector_lines'] / max(1, m['lines']):.1%}, carry an identifier)",
+              "", f"Corpus: seed {m['seed']}, {m['bytes'] / MB:.1f} MB in {len(m['files'])} "
                   f"region files ({sizes} MB); the peers ran on the first "
                   f"{res.peer_bytes / MB:.2f} MB (the same share of every file).", "",
               "| type | labels | of which derived | optional (not scored) |",
@@ -398,8 +412,15 @@ def _throughput(res: Results) -> tuple[list[str], Run, Run, dict[str, Run]]:
     return lines, sab1, sabn, best
 
 
-def render(res: Results, argv: Sequence[str]) -> str:
-    lines = _header(res, argv)
+def render(all_res: list[Results], argv: Sequence[str]) -> str:
+    lines = _machine_header(all_res[0], argv)
+    for res in all_res:
+        lines += render_one(res)
+    return "\n".join(lines) + "\n"
+
+
+def render_one(res: Results) -> list[str]:
+    lines = _header(res)
     more, sab1, sabn, best = _throughput(res)
     lines += more
     tools = [("Sabueso", res.sab_types)]
@@ -452,8 +473,8 @@ def render(res: Results, argv: Sequence[str]) -> str:
         goals.append(f"peak RSS {small.rss_kib // 1024} MiB on {small.bytes / MB:.1f} MB, "
                      f"{sab1.rss_kib // 1024} MiB on {sab1.bytes / MB:.1f} MB "
                      f"({'flat' if flat else 'NOT flat'})")
-    lines += ["", "**Goals:** " + "; ".join(goals) + "."]
-    return "\n".join(lines) + "\n"
+    lines += ["", f"**Goals:** {res.name} corpus: " + "; ".join(goals) + "."]
+    return lines
 
 
 DOC_HEAD = "# Benchmarks\n"
@@ -486,6 +507,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs of Sabueso's timed runs (best kept)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--chatter", type=float, default=corpus_gen.REALISTIC_CHATTER,
+                        help="share of ordinary conversations in the realistic corpus")
+    parser.add_argument("--no-stress", action="store_true",
+                        help="skip the dense stress corpus (run only the realistic one)")
     parser.add_argument("--out", type=Path, help="Markdown file whose section to (re)write")
     parser.add_argument("--tmpdir", type=Path, help="where the corpus is generated and cached")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -500,8 +525,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.quiet:
             print(msg, file=sys.stderr, flush=True)
 
-    res = run_all(args, log)
-    text = render(res, args_list)
+    runs = [("realistic", args.chatter)] + ([] if args.no_stress else [("stress", 0.0)])
+    results = [run_all(args, log, name, chatter) for name, chatter in runs]
+    text = render(results, args_list)
     print(text, end="")
     if args.out:
         update_doc(args.out, text)

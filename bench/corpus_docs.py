@@ -40,7 +40,7 @@ def _participants(g: Gen, lang: str) -> list[cv.Frag | str]:
     rng = g.rng
     names: list[cv.Frag | str] = list(rng.sample(cw.NAMES_ES if lang == "es" else cw.NAMES_EN,
                                                  rng.randrange(2, 5)))
-    if rng.random() < .35:  # an unsaved contact appears as its number
+    if not g.quiet and rng.random() < .35:  # an unsaved contact appears as its number
         f = cv.phone(g.rng, g.phones, g.region)
         lab = f.labels[0]
         country = lab.extra["country"]
@@ -104,7 +104,7 @@ def whatsapp_android(g: Gen, doc: Doc, lang: str) -> None:
         if r < .04:
             doc.t(rng.choice(SYSTEM_ES[1:] if lang == "es" else SYSTEM_EN[1:]) + "\n")
             continue
-        if r < .06:  # someone added by number / joined by link
+        if r < .06 and not g.quiet:  # someone added by number / joined by link
             who = cv.phone(g.rng, g.phones, g.region)
             doc.t(f"{rng.choice(cw.NAMES_ES)} añadió a " if lang == "es" else "Mike added ")
             wrap = rng.random() < .5

@@ -72,7 +72,12 @@ except ImportError:  # run from bench/ as a script
     import corpus_docs as docs  # type: ignore[no-redef]
     import corpus_values as cv  # type: ignore[no-redef]
 
-GEN_VERSION = 3
+GEN_VERSION = 4
+# Share of documents that are ordinary conversations (WhatsApp or Telegram chats whose messages
+# carry no identifier) in the realistic corpus; 0 gives the dense "stress" corpus (every
+# document busy with selectors and distractors, as in generator v3). 0.7 leaves about 7% of
+# the lines carrying an identifier (see the manifest's ``selector_lines``).
+REALISTIC_CHATTER = .7
 MB = 1_000_000
 REGIONS: dict[str, float] = {"GT": .20, "SV": .13, "HN": .13, "NI": .08, "CR": .12, "PA": .08,
                              "DO": .14, "US": .12}
@@ -109,11 +114,17 @@ class Writer:
         self.chars = 0
         self.bytes = 0
         self.counts: Counter[str] = Counter()
+        self.lines = 0
+        self.selector_lines = 0
 
     def write(self, doc: Doc) -> None:
         text = doc.text()
         base = self.chars
         lines = []
+        starts = {text.count("\n", 0, start) for start, _e, type_, _v, extra in doc.labels
+                  if type_ != "noise" and not extra.get("optional")}
+        self.lines += text.count("\n")
+        self.selector_lines += len(starts)
         for start, end, type_, value, extra in sorted(doc.labels, key=lambda x: (x[0], -x[1])):
             rec: dict[str, Any] = {"type": type_, "value": value, "start": base + start,
                                    "end": base + end, "raw": text[start:end]}
@@ -138,8 +149,10 @@ _POOLS: dict[int, tuple[cv.PhonePool, cv.WalletPool]] = {}
 class Gen:
     """Shared state of one region's generation: random source and pools of recurring values."""
 
-    def __init__(self, seed: int, region: str) -> None:
+    def __init__(self, seed: int, region: str, chatter: float = 0.0) -> None:
         self.region = region
+        self.chatter = chatter  # share of documents that are ordinary conversations
+        self.quiet = False  # while writing one of them: messages without identifiers
         # Pools are seeded from the seed only: the same contacts recur across regions' files.
         if seed not in _POOLS:
             pool_rng = random.Random(f"{seed}-pools")
@@ -158,16 +171,27 @@ def documents(gen: Gen) -> Iterator[Doc]:
         (docs.cdr, 4), (docs.report, 3), (docs.weblog, 3), (docs.notes, 2),
     ]
     funcs, weights = [k for k, _ in kinds], [w for _, w in kinds]
+    chats: list[Callable[[Gen, Doc, str], None]] = [docs.whatsapp_android, docs.whatsapp_ios,
+                                                    docs.telegram]
     english = .75 if gen.region == "US" else .12
     while True:
         doc = Doc()
         lang = "en" if rng.random() < english else "es"
-        rng.choices(funcs, weights=weights)[0](gen, doc, lang)
+        # no random draw when chatter is 0: the stress corpus stays the v3 text
+        if gen.chatter and rng.random() < gen.chatter:
+            gen.quiet = True
+            try:
+                rng.choices(chats, weights=[28, 18, 12])[0](gen, doc, lang)
+            finally:
+                gen.quiet = False
+        else:
+            rng.choices(funcs, weights=weights)[0](gen, doc, lang)
         yield doc
 
 
-def write_region(path: Path, labels_path: Path, seed: int, region: str, size_bytes: int) -> Writer:
-    gen = Gen(seed, region)
+def write_region(path: Path, labels_path: Path, seed: int, region: str, size_bytes: int,
+                 chatter: float = 0.0) -> Writer:
+    gen = Gen(seed, region, chatter)
     with open(path, "w", encoding="utf-8", newline="") as text_out, \
             open(labels_path, "w", encoding="utf-8", newline="\n") as labels_out:
         writer = Writer(text_out, labels_out)
@@ -178,13 +202,13 @@ def write_region(path: Path, labels_path: Path, seed: int, region: str, size_byt
     return writer
 
 
-def generate_text(seed: int, size_bytes: int,
-                  region: str = "GT") -> tuple[str, list[dict[str, Any]]]:
+def generate_text(seed: int, size_bytes: int, region: str = "GT",
+                  chatter: float = 0.0) -> tuple[str, list[dict[str, Any]]]:
     """One region's text and labels in memory (for tests and small runs)."""
     import io
 
     text_out, labels_out = io.StringIO(newline=""), io.StringIO()
-    gen = Gen(seed, region)
+    gen = Gen(seed, region, chatter)
     writer = Writer(text_out, labels_out)
     for doc in documents(gen):
         writer.write(doc)
@@ -195,7 +219,8 @@ def generate_text(seed: int, size_bytes: int,
 
 
 def generate(out: Path, size_bytes: int, seed: int = 2026,
-             regions: dict[str, float] | None = None, log: bool = False) -> dict[str, Any]:
+             regions: dict[str, float] | None = None, log: bool = False,
+             chatter: float = 0.0) -> dict[str, Any]:
     """Write a corpus of about ``size_bytes`` into ``out``; return (and write) the manifest."""
     regions = regions or REGIONS
     total = sum(regions.values())
@@ -204,25 +229,29 @@ def generate(out: Path, size_bytes: int, seed: int = 2026,
     for region, share in regions.items():
         name = f"corpus-{region}"
         writer = write_region(out / f"{name}.txt", out / f"{name}.labels.jsonl", seed, region,
-                              max(1, int(size_bytes * share / total)))
+                              max(1, int(size_bytes * share / total)), chatter)
         files.append({"text": f"{name}.txt", "labels": f"{name}.labels.jsonl", "region": region,
                       "bytes": writer.bytes, "chars": writer.chars,
+                      "lines": writer.lines, "selector_lines": writer.selector_lines,
                       "counts": dict(sorted(writer.counts.items()))})
         if log:
             n = sum(v for k, v in writer.counts.items() if "/" not in k)
             print(f"  {name}.txt {writer.bytes / MB:.1f} MB, {n:,} labels",
                   file=sys.stderr)
     manifest = {"generator": f"bench/corpus_gen.py v{GEN_VERSION}", "seed": seed,
+                "chatter": chatter, "lines": sum(f["lines"] for f in files),
+                "selector_lines": sum(f["selector_lines"] for f in files),
                 "requested_bytes": size_bytes, "bytes": sum(f["bytes"] for f in files),
                 "files": files}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     return manifest
 
 
-def cached(root: Path, size_bytes: int, seed: int = 2026,
-           log: bool = False) -> tuple[Path, dict[str, Any]]:
-    """The corpus for (seed, size) under ``root``, generated on first use."""
-    where = root / f"sabueso-corpus-v{GEN_VERSION}-seed{seed}-{size_bytes}"
+def cached(root: Path, size_bytes: int, seed: int = 2026, log: bool = False,
+           chatter: float = 0.0) -> tuple[Path, dict[str, Any]]:
+    """The corpus for (seed, size, chatter) under ``root``, generated on first use."""
+    kind = f"-chatter{round(chatter * 100)}" if chatter else "-stress"
+    where = root / f"sabueso-corpus-v{GEN_VERSION}-seed{seed}{kind}-{size_bytes}"
     manifest_path = where / "manifest.json"
     if manifest_path.exists():
         return where, json.loads(manifest_path.read_text())
@@ -230,7 +259,7 @@ def cached(root: Path, size_bytes: int, seed: int = 2026,
     if tmp.exists():
         for p in tmp.iterdir():
             p.unlink()
-    manifest = generate(tmp, size_bytes, seed, log=log)
+    manifest = generate(tmp, size_bytes, seed, log=log, chatter=chatter)
     tmp.rename(where)
     return where, manifest
 
@@ -287,6 +316,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
     parser.add_argument("--size-mb", type=float, default=50.0, help="total size in MB (10^6 bytes)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--chatter", type=float, default=REALISTIC_CHATTER,
+                        help="share of documents that are ordinary conversations without "
+                             f"identifiers (default {REALISTIC_CHATTER}: realistic; 0: the "
+                             "dense stress corpus)")
     parser.add_argument("--out", type=Path, help="folder to write the corpus into")
     parser.add_argument("--region", action="append", choices=sorted(REGIONS),
                         help="only these regions (repeatable)")
@@ -296,14 +329,16 @@ def main(argv: list[str] | None = None) -> int:
     size = int(args.size_mb * MB)
     regions = {r: REGIONS[r] for r in args.region} if args.region else REGIONS
     if args.stdout:
-        text, labels = generate_text(args.seed, size, next(iter(regions)))
+        text, labels = generate_text(args.seed, size, next(iter(regions)), args.chatter)
         sys.stdout.write(text)
         for lab in labels:
             print(json.dumps(lab, ensure_ascii=False))
         return 0
     if not args.out:
         parser.error("--out or --stdout is required")
-    manifest = generate(args.out, size, args.seed, regions, log=True)
+    manifest = generate(args.out, size, args.seed, regions, log=True, chatter=args.chatter)
+    print(f"{manifest['selector_lines']:,} of {manifest['lines']:,} lines "
+          f"({manifest['selector_lines'] / max(1, manifest['lines']):.1%}) carry an identifier")
     for key, n in sorted(label_totals(manifest).items(), key=lambda kv: (kv[0].startswith("noise"),
                                                                          kv[0])):
         print(f"{key:32} {n:>9,}")

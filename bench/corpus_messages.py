@@ -180,7 +180,11 @@ def filler(g: Gen, lang: str) -> str:
 
 
 def message(g: Gen, doc: Doc, lang: str, selector_rate: float = .2) -> None:
-    """One chat message: filler, a sentence with selectors, drug talk or a distractor."""
+    """One chat message: filler, a sentence with selectors, drug talk or a distractor; only
+    ordinary chatter while ``g.quiet`` (a conversation without identifiers)."""
+    if getattr(g, "quiet", False):
+        chatter(g, doc, lang)
+        return
     rng = g.rng
     r = rng.random()
     if r < selector_rate:
@@ -202,5 +206,78 @@ def message(g: Gen, doc: Doc, lang: str, selector_rate: float = .2) -> None:
         doc.t(filler(g, lang))
         if rng.random() < .25:
             doc.t(rng.choice([" ", ", ", "... "]) + filler(g, lang))
+    if rng.random() < .12:
+        doc.t(rng.choice([".", "!", "?", "!!", " 🙏", " 👍", " jaja", "..."]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Ordinary chatter: messages without identifiers (most of a real chat)
+
+CHATTER_ES = [
+    "{f}", "{f}", "{f}", "{f}, {f}", "{f}... {f}",
+    "nos vemos a las {time}", "llego como a las {time}", "ya salí, tipo {time} estoy ahí",
+    "la reunión es el {date} a las {time}", "el {date} es el cumple de mi mamá",
+    "quedamos para el {date}", "me pagan el {date}", "la cita es el {date}",
+    "cuánto te debo? {p}", "salió en {p} todo", "el almuerzo {p}", "la luz vino de {p}",
+    "compré {qty} y {qty}", "traeme {qty} por fa", "pasá comprando {qty}",
+    "{ow}", "{ow} jaja", "mañana {ow}",
+    "cómo estás? todo bien por acá", "ya comiste?", "dónde andás?", "está lloviendo bien feo",
+    "se fue la luz otra vez", "hay tráfico en el periférico", "ya voy saliendo del trabajo",
+    "los niños ya se durmieron", "feliz cumpleaños!! 🎉🎂", "qué bonito, felicidades",
+    "mi mamá manda saludos", "no encuentro las llaves", "vamos al mercado el sábado?",
+    "el bus no pasa", "me duele la cabeza", "ya terminé la tarea", "buen provecho",
+    "Dios te bendiga", "ando en el súper", "cerraron la calle por la feria",
+    "cuántos vienen el domingo? somos {n}", "faltan {n} días para las vacaciones",
+    "va a jugar la selección a las {time}", "la novela empieza a las {time}",
+]
+CHATTER_EN = [
+    "{f}", "{f}", "{f}", "{f}, {f}", "{f}... {f}",
+    "see you at {time}", "be there around {time}", "leaving now, there by {time}",
+    "meeting is on {date} at {time}", "mom's birthday is {date}", "dentist on {date}",
+    "rent was {p}", "lunch came out to {p}", "I owe you {p} right?",
+    "grab {qty} and {qty}", "can you pick up {qty}", "we're out of {qty}",
+    "{ow}", "{ow} lol", "tomorrow {ow}",
+    "how was your day?", "did you eat yet?", "traffic is crazy on the freeway",
+    "kids are asleep", "happy birthday!! 🎉", "congrats!!", "can't find my keys",
+    "game starts at {time}", "we're {n} people for sunday", "{n} more days till vacation",
+    "it's raining so hard", "power went out again", "heading to work", "good night ❤️",
+]
+QTY_ES = ["2 docenas de tortillas", "3 litros de leche", "5 panes", "12 tamales",
+          "una libra de frijol", "medio cartón de huevos", "4 aguacates", "2 bolsas de pan",
+          "1 galón de agua", "6 mangos", "media arroba de arroz", "3 pollos asados"]
+QTY_EN = ["2 gallons of milk", "a dozen eggs", "3 avocados", "1 loaf of bread", "6 bagels",
+          "2 lbs of chicken", "a case of water", "4 bananas", "a pack of diapers"]
+
+
+def _chatter_slot(g: Gen, lang: str, name: str) -> cv.Frag | str:
+    rng = g.rng
+    if name == "f":
+        return filler(g, lang)
+    if name == "time":
+        return cv.noise(cw.time_text(rng), "time")
+    if name == "date":
+        return cv.noise(cw.date_text(rng), "date")
+    if name == "p":
+        return cv.noise(cw.amount_text(rng, g.region if lang == "es" else "US"), "amount")
+    if name == "qty":
+        return cv.noise(rng.choice(QTY_ES if lang == "es" else QTY_EN), "quantity")
+    if name == "ow":
+        return cw.ordinary_word(rng, lang)
+    return str(rng.randrange(2, 40))  # {n}
+
+
+def chatter(g: Gen, doc: Doc, lang: str) -> None:
+    """One ordinary message with no identifier: greetings, logistics, times, dates, prices,
+    quantities and everyday words (the distractors of real chats, labelled as noise)."""
+    rng = g.rng
+    tmpl = rng.choice(CHATTER_ES if lang == "es" else CHATTER_EN)
+    at = 0
+    for m in _SLOT_RE.finditer(tmpl):
+        if m.start() > at:
+            doc.t(tmpl[at:m.start()])
+        doc.f(_frag_or_text(_chatter_slot(g, lang, m.group(1))))
+        at = m.end()
+    if at < len(tmpl):
+        doc.t(tmpl[at:])
     if rng.random() < .12:
         doc.t(rng.choice([".", "!", "?", "!!", " 🙏", " 👍", " jaja", "..."]))

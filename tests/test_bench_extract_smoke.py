@@ -57,6 +57,22 @@ def test_same_seed_same_text_other_seed_other_text() -> None:
     assert len(a[0].encode()) >= 30_000
 
 
+def test_realistic_corpus_is_mostly_chatter_and_deterministic(tmp_path: Path) -> None:
+    realistic = corpus_gen.generate_text(7, 60_000, "SV", corpus_gen.REALISTIC_CHATTER)
+    assert realistic == corpus_gen.generate_text(7, 60_000, "SV", corpus_gen.REALISTIC_CHATTER)
+    assert realistic != corpus_gen.generate_text(7, 60_000, "SV")
+    text, labels = realistic
+    for lab in labels:
+        assert text[lab["start"]:lab["end"]] == lab["raw"] and lab["raw"], lab
+    kinds = {lab["value"] for lab in labels if lab["type"] == "noise"}
+    assert {"time", "date", "amount", "quantity"} <= kinds
+    stress = corpus_gen.generate(tmp_path / "s", 150_000, 7, {"GT": 1.0}, chatter=0.0)
+    real = corpus_gen.generate(tmp_path / "r", 150_000, 7, {"GT": 1.0},
+                               chatter=corpus_gen.REALISTIC_CHATTER)
+    share = real["selector_lines"] / real["lines"]
+    assert 0.02 < share < 0.15 < stress["selector_lines"] / stress["lines"]
+
+
 @pytest.mark.parametrize("region", sorted(corpus_gen.REGIONS))
 def test_labels_point_at_their_text_and_values_hold(region: str) -> None:
     text, labels = corpus_gen.generate_text(11, 60_000, region)
@@ -172,6 +188,8 @@ def test_bench_extract_runs_end_to_end(tmp_path: Path, monkeypatch: pytest.Monke
     assert "| Sabueso, 1 process | whole corpus, fresh process |" in out
     assert "| Sabueso, 2 worker processes |" in out
     assert "Quality on the" in out and "**Goals:**" in out
+    assert "### Realistic corpus" in out and "### Stress corpus" in out
+    assert out.count("**Goals:**") == 2
     for peer in ("ioc-finder", "iocextract"):
         if importlib.util.find_spec(peer.replace("-", "_")) is None:
             assert "not installed" in out

@@ -14,6 +14,7 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 from sabueso.extract.base import Context, Hit, prepare
 from sabueso.extract.mobileid import luhn_check_digit
 from sabueso.extract.numbers import FAMILY
+from sabueso.extract.numshape import WEAK, shape
 
 REGIONS = ["GT", "SV", "HN", "NI", "CR", "PA", "BZ", "DO", "MX", "CO", "US"]
 TYPES = [PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE]
@@ -89,6 +90,9 @@ def test_generated_numbers_are_found_exactly(number: tuple[str, str | None, str]
                                              left: list[str], before: str, after: str,
                                              right: list[str]) -> None:
     raw, region, value = number
+    # Bare digit runs that also read as a compact date (22122000), a round number or one digit
+    # repeated are phones only after a phone label (numshape.WEAK): covered by the unit tests.
+    assume(not (raw.isdigit() and shape((raw,), ()) == WEAK))
     head = " ".join(left) + before
     text = head + raw + after + " ".join(right)
     hits = [h for h in scan(text, region) if h.type == "phone"]

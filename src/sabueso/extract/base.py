@@ -132,10 +132,6 @@ _TABLE = _build_table()
 _SPECIAL = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE)) + "]")
 
 
-def _replace(match: re.Match[str]) -> str:
-    return _TABLE[ord(match.group())]
-
-
 def _lower_same_length(text: str) -> str:
     lowered = text.lower()
     if len(lowered) == len(text):
@@ -144,9 +140,20 @@ def _lower_same_length(text: str) -> str:
     return "".join(ch if len(low := ch.lower()) != 1 else low for ch in text)
 
 
+def _clean(text: str) -> str:
+    """``text`` with the characters of ``_TABLE`` replaced: one ``str.replace`` per distinct
+    character present (chat exports repeat the same few: U+202F, U+00A0, U+200E) instead of
+    a Python call per occurrence."""
+    if text.isascii():
+        return text
+    for ch in set(_SPECIAL.findall(text)):
+        text = text.replace(ch, _TABLE[ord(ch)])
+    return text
+
+
 def prepare(text: str) -> Prepared:
     """Return ``text`` prepared for matching (see :class:`Prepared`)."""
-    clean = text if text.isascii() else _SPECIAL.sub(_replace, text)
+    clean = _clean(text)
     return Prepared(text, clean, _lower_same_length(clean))
 
 

@@ -204,9 +204,14 @@ class NumberFamily:
         # With no region given, local numbers are read in the country most "+" numbers of
         # the text belong to (a chat whose members write +502 numbers is Guatemalan).
         reg = region or (_usual_country(s) if INFER_REGION else None)
+        n = len(s)
         for m in _CANDIDATE.finditer(s):
-            a = m.start()
-            spot = _spot(s, a, m.end())
+            a, b0 = m.span()
+            # A date or time stays junk whatever surrounds it; only an IMEI check digit
+            # written apart ("/1") can make _spot lengthen the candidate: test junk first.
+            if (b0 == n or s[b0] != "/") and _JUNK.fullmatch(s, a, b0):
+                continue
+            spot = _spot(s, a, b0)
             if spot is None:
                 continue
             p, b, glued, lead_taint, trail_taint = spot
