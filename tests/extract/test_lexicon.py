@@ -303,3 +303,44 @@ def test_demo_chat_line() -> None:
     chat = ("2/11/26, 20:01 - Cliente Demo: Buenas, vi lo de insta. Hay 🍃?\n"
             "2/11/26, 20:03 - Colibrí Express: Sí hay. La onza a Q350, el paquete de 5 a Q1,500\n")
     assert [(h.value, h.attrs["category"]) for h in hits(chat)] == [("🍃", "marijuana")]
+
+
+# -- the window stays in the term's message ---------------------------------------------------
+
+def test_context_from_another_message_does_not_confirm() -> None:
+    chat = ("[23/09/25, 23:06:16] Ana: cuánto te debo? Q500\n"
+            "[23/09/25, 23:06:24] Luis: traé hielo para las chelas\n"
+            "[23/09/25, 23:06:59] Ana: ya está listo el pedido\n")
+    assert values(chat) == []
+    android = ("12/3/25, 9:40 p. m. - Ana: hay envíos\n"
+               "12/3/25, 9:41 p. m. - Luis: hay nieve en el volcán\n")
+    assert values(android) == []
+    telegram = "Ana, [21.09.2025 14:40]\ncompré la coca\n\nLuis, [21.09.2025 14:41]\nQ150\n"
+    assert values(telegram) == []
+
+
+def test_continuation_lines_are_the_same_message() -> None:
+    chat = ("[23/09/25, 23:06:24] Luis: hay hielo\n"
+            "Q150 con envío a domicilio\n"
+            "[23/09/25, 23:06:59] Ana: ok\n")
+    assert values(chat) == ["hielo"]
+    assert values("Luis, [21.09.2025 14:40]\ntengo molly\nQ150\n") == ["molly"]
+
+
+def test_a_second_kind_of_context_may_come_from_the_next_message() -> None:
+    chat = ("[23/09/25, 23:06:24] Luis: hielo Q150\n"
+            "[23/09/25, 23:06:30] Luis: envíos a domicilio\n")
+    assert values(chat) == ["hielo"]
+
+
+def test_anchors_count_only_in_the_message() -> None:
+    chat = ("[23/09/25, 23:06:24] Luis: perico 2g\n"
+            "[23/09/25, 23:06:30] Ana: qué frío ❄️\n")
+    assert values(chat) == ["perico"]
+
+
+def test_price_per_gram_and_thousands() -> None:
+    assert values("ice 1200 bucks a gram") == ["ice"]
+    assert values("me quedan roches, 350 mil colones") == ["roche"]
+    assert values("2 mil gramos de hielo") == []
+    assert values("hielo, 2 mil gramos") == []

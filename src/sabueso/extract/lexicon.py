@@ -15,12 +15,16 @@ when it is reported:
     next to a *drug anchor* (a confirmed unambiguous term, a dealer term or 🔌, a drug word from
     ``signals.tsv`` such as ``fumar``, a dose such as ``2g``, ``el gramo``, ``bolsitas``), or
     with two different kinds of trade context (a selling word; a price or quantity; a substance
-    of another category), or in a buyer's question (``tenés hielo?``).
+    of another category), at least one of them in the term's own message, or in a buyer's
+    question (``tenés hielo?``).
 
 Trade terms (categories dealing, quantity, money, trafficker, potency) other than ``none`` are
 reported only when a confirmed substance term stands in the window. The window is
-:data:`WINDOW` characters on each side (:data:`NEAR` for the common verbs). A chat sender's name
-in an export header ("Plug:") is never a term. ``docs/lexicon.md`` has the examples.
+:data:`WINDOW` characters on each side (:data:`NEAR` for the common verbs), cut at the edges of
+the term's message: a line with its continuation lines, up to a line that starts with a date and
+time (a chat export header, a record) or a Telegram header, or a blank line. Only the second kind
+of context of a ``high`` term may come from a neighbouring message. A chat sender's name in an
+export header ("Plug:") is never a term. ``docs/lexicon.md`` has the examples.
 
 Matching: one Aho-Corasick DFA (ahocorasick_rs) over the Latin-1 bytes of ``Prepared.lower``
 finds the terms, their accent-free variants and the obfuscation triggers (a vowel three times,
@@ -145,10 +149,16 @@ _HEADER = re.compile(
     r" ?\[[^\]\n]{6,40}\] ([^:\n]{1,60}):"
     r"| ?\d[\d/.,: ]{5,24}(?:[ap]\. ?m\.|[ap]m)? ?- ([^:\n]{1,60}):"
     r"|([^\n\[]{1,60}), \[\d{1,2}[./]\d{1,2}[./]\d{2,4}[ ,]")
+# A line that starts a chat message or a record: a date and a time at its start (WhatsApp
+# "[date, time] Name:" and "date, time - Name:", call records, log rows) or a Telegram Desktop
+# header "Name, [date time]" (the text follows on the next lines).
+_STAMP = re.compile(r" ?\[?\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}[,;T ]{1,2}\d{1,2}:\d\d")
+_TELEGRAM = re.compile(r"[^\n\[]{1,60}, \[\d{1,2}[./]\d{1,2}[./]\d{2,4}[ ,]")
+_BLANK = re.compile(r"[ \t\r]*(?:\n|$)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _ASK_GAP = re.compile(r"[^\W\d_]+ +(?:de |del |la |el |las |los |un |una |some |any )?")
 _AFTER_NUMBER = re.compile(
-    r"\s?(g|gr|grs|grm|grms|gramos?|gramitos?|oz|onzas?|lbs?|libras?|kg|kgs|kilos?|ounces?"
+    r"\s?(?:mil\s)?(g|gr|grs|grm|grms|gramos?|gramitos?|oz|onzas?|lbs?|libras?|kg|kgs|kilos?|ounces?"
     r"|quetzales|quetzal|lempiras|lempira|lps|colones|córdobas|cordobas|dólares|dolares|dlls?"
     r"|pesos|lucas|varos|balboas"
     r"|usd|euros|bucks|\$|€)(?![^\W\d_])")
@@ -231,25 +241,66 @@ class _Cand:
     entry: Entry
     ok: bool = False
     strong: bool = False  # confirmed on its own or by an anchor: may anchor ``high`` terms
+    lo: int = 0  # the window: WINDOW characters each side, cut at the ends of the message
+    hi: int = 0
 
 
-def _near(positions: list[int] | None, c: _Cand, reach: int) -> bool:
-    """Whether a position lies within ``reach`` characters of ``c`` (and not inside it)."""
+def _starts_message(low: str, line: int) -> bool:
+    """Whether the line at ``line`` starts a message: a date and time, or a Telegram header."""
+    if _STAMP.match(low, line):
+        return True
+    return low.find(", [", line, line + 62) >= 0 and _TELEGRAM.match(low, line) is not None
+
+
+def _message(low: str, c: _Cand) -> None:
+    """Set ``c.lo``/``c.hi``: the window around ``c`` cut at the edges of its message. A message
+    is a line with its continuation lines: a line that starts with a date and a time (a chat
+    export, a call record, a log) or with a Telegram header starts a new one, and a blank line
+    ends one. In text without such lines only blank lines cut the window."""
+    lo, hi = max(0, c.start - WINDOW), min(len(low), c.end + WINDOW)
+    line = low.rfind("\n", lo, c.start) + 1  # 0: the line starts before the window
+    while line > lo and not _starts_message(low, line):
+        prev = low.rfind("\n", lo, line - 1) + 1
+        if not prev and lo:  # the line before starts before the window
+            line = lo
+            break
+        if _BLANK.match(low, prev):
+            break
+        line = prev
+    c.lo = max(line, lo)
+    end = low.find("\n", c.end, hi)
+    while end >= 0:
+        if _BLANK.match(low, end + 1) or _starts_message(low, end + 1):
+            hi = end
+            break
+        end = low.find("\n", end + 1, hi)
+    c.hi = hi
+
+
+def _near(positions: list[int] | None, c: _Cand, reach: int = WINDOW,
+          wide: bool = False) -> bool:
+    """Whether a position lies within ``reach`` characters of ``c`` (and not inside it), in its
+    message (``wide``: in any message)."""
     if not positions:
         return False
-    i = bisect.bisect_left(positions, c.start - reach)
-    while i < len(positions) and positions[i] < c.end + reach:
+    lo, hi = c.start - reach, c.end + reach
+    if not wide:
+        lo, hi = max(lo, c.lo), min(hi, c.hi)
+    i = bisect.bisect_left(positions, lo)
+    while i < len(positions) and positions[i] < hi:
         if not c.start <= positions[i] < c.end:
             return True
         i += 1
     return False
 
 
-def _peer(peers: list[_Cand], starts: list[int], c: _Cand, strict: bool) -> bool:
+def _peer(peers: list[_Cand], starts: list[int], c: _Cand, strict: bool,
+          wide: bool = False) -> bool:
     """Another substance term in the window with a different value or (``strict``, for
     ``high`` terms) of a different category: ❄️⛄🌨️ are one snowy day, not three drugs."""
-    i = bisect.bisect_left(starts, c.start - WINDOW)
-    while i < len(starts) and starts[i] < c.end + WINDOW:
+    lo, hi = (c.start - WINDOW, c.end + WINDOW) if wide else (c.lo, c.hi)
+    i = bisect.bisect_left(starts, lo)
+    while i < len(starts) and starts[i] < hi:
         p = peers[i]
         if p is not c and (p.entry.category != c.entry.category if strict
                            else p.entry.value != c.entry.value):
@@ -272,7 +323,7 @@ def _asked(low: str, weak: list[int] | None, c: _Cand) -> bool:
 
 
 def _spans(cands: Iterable[_Cand]) -> list[tuple[int, int]]:
-    """The windows around ``cands`` (sorted by start), merged where they overlap."""
+    """The windows of ``cands`` (sorted by start), merged where they overlap."""
     spans: list[list[int]] = []
     for c in cands:
         lo, hi = max(0, c.start - WINDOW), c.end + WINDOW
@@ -292,10 +343,12 @@ def _numbers(text: Prepared, lo: int, hi: int, found: dict[str, list[int]]) -> N
             continue  # times and dates
         unit = _AFTER_NUMBER.match(low, b)
         word = unit.group(1) if unit else ""
+        thousands = unit is not None and unit.group(0).lstrip().startswith("mil")
         if word == "g" and m.group() in ("2", "3", "4", "5") and text.clean[b] == "G":
             continue  # 4G, 5G: a mobile network, not grams
         if word in _GRAMS:
-            kind = "gram" if len(re.split(r"[.,]", m.group())[0]) <= 2 else "unit"
+            bulk = thousands or len(re.split(r"[.,]", m.group())[0]) > 2
+            kind = "unit" if bulk else "gram"
         elif word in _WEIGHTS:
             kind = "unit"
         elif word or _BEFORE_NUMBER.search(low, max(0, a - 6), a):
@@ -494,12 +547,14 @@ class LexiconFamily:
     @staticmethod
     def _gram_kind(low: str, s: int, sig: Signal) -> str:
         """Dose words (``gramo``, ``bolsitas``) anchor like ``2g`` unless a bulk number precedes
-        (``500 gramos``)."""
+        (``500 gramos``, ``2 mil gramos``)."""
         if sig.kind != "dose":
             return sig.kind
         j = s
         while j > 0 and low[j - 1] == " ":
             j -= 1
+        if low.endswith("mil", max(0, j - 4), j) and (j < 4 or not _is_word(low[j - 4])):
+            return "unit"  # "2 mil gramos"
         digits = 0
         while j > 0 and low[j - 1].isdigit():
             j, digits = j - 1, digits + 1
@@ -514,6 +569,10 @@ class LexiconFamily:
             return cands
         if data is None:
             data = text.lower.encode("latin-1", "replace")
+        low = text.lower
+        for c in cands:
+            if not c.ok:
+                _message(low, c)
         sig = {k: list(v) for k, v in signals.items()}
         pending = [c for c in cands if not c.ok and not c.entry.trade]
         self._window_words(text, data, pending, sig)
@@ -528,20 +587,28 @@ class LexiconFamily:
         subs = [c for c in cands if not c.entry.trade]
         sub_starts = [c.start for c in subs]
 
+        def trade_kinds(c: _Cand, wide: bool) -> int:
+            """Kinds of trade context: a selling word, a price or quantity, another substance
+            term of another category."""
+            return (_near(sig.get("sell"), c, WINDOW, wide)
+                    + (_near(sig.get("price"), c, WINDOW, wide)
+                       or _near(sig.get("unit"), c, WINDOW, wide))
+                    + _peer(subs, sub_starts, c, True, wide))
+
         def supported(c: _Cand) -> bool:
-            c.strong = any(_near(sig.get(k), c, WINDOW) for k in _ANCHORS)
+            c.strong = any(_near(sig.get(k), c) for k in _ANCHORS)
             if c.strong:
                 return True
             if c.entry.ambiguity == "high":
-                # Without an anchor, two different kinds of context: a selling word, a price or
-                # quantity, another substance term of another category. "delivery de hielo,
-                # Q450" is confirmed; "hay hielo", "hielo 5 lb Q15", "quiero coca con hielo",
-                # "💙💜 te quiero" are not. A buyer's question is enough: "tenés hielo?".
-                kinds = (_near(sig.get("sell"), c, WINDOW)
-                         + (_near(sig.get("price"), c, WINDOW) or _near(sig.get("unit"), c, WINDOW))
-                         + _peer(subs, sub_starts, c, True))
-                return kinds >= 2 or _asked(text.lower, sig.get("weak"), c)
-            return (any(_near(sig.get(k), c, WINDOW) for k in _SUPPORT)
+                # Without an anchor, two different kinds of trade context, at least one of them
+                # in the term's own message. "delivery de hielo, Q450" is confirmed; "hay
+                # hielo", "hielo 5 lb Q15", "quiero coca con hielo", "💙💜 te quiero" are not;
+                # nor is "traé hielo" next to someone's "te debo Q500". A buyer's question is
+                # enough: "tenés hielo?".
+                here = trade_kinds(c, False)
+                return (here >= 2 or _asked(text.lower, sig.get("weak"), c)
+                        or (here == 1 and trade_kinds(c, True) >= 2))
+            return (any(_near(sig.get(k), c) for k in _SUPPORT)
                     or _near(sig.get("weak"), c, NEAR) or _peer(peers, peer_starts, c, False))
 
         def settle() -> None:
@@ -566,7 +633,7 @@ class LexiconFamily:
         sig["term"] = [c.start for c in cands if c.ok and not c.entry.trade]
         for c in cands:
             if not c.ok and c.entry.trade:
-                c.ok = _near(sig["term"], c, WINDOW)
+                c.ok = _near(sig["term"], c)
         return [c for c in cands if c.ok]
 
     def scan(self, text: Prepared, ctx: Context) -> Iterator[Hit]:
