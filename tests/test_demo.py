@@ -22,5 +22,6 @@ def test_demo_builds_a_verifiable_case(env: Env) -> None:
 def test_demo_show_prints_case_evidence_log_and_verification(env: Env) -> None:
     res = env.run("demo", "--show", lang="es")
     assert res.code == 0, res.err
-    for text in ("DEMO-COLIBRI", "Operación Colibrí", "E-1", "íntegro", "extraccion_telefono"):
+    for text in ("DEMO-COLIBRI", "Operación Colibrí", "E-1", "íntegro", "extraccion_telefono",
+                 "Entidades", "+50255550183", "ventas.colibri@example.com"):
         assert text in res.out, text
