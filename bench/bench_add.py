@@ -284,6 +284,12 @@ class Results:
     measures: dict[str, Measure]
     items: int = 0
     stored_bytes: int = 0
+    load: list[str] = field(default_factory=list)  # /proc/loadavg at the start of each round
+
+
+def loadavg() -> str:
+    """The 1, 5 and 15 minute load averages: other work on the machine slows both sides."""
+    return " ".join(_read("/proc/loadavg").split()[:3]) or "?"
 
 
 def run_all(data: Dataset, work: Path, repeat: int, log: bool) -> Results:
@@ -323,6 +329,7 @@ def run_all(data: Dataset, work: Path, repeat: int, log: bool) -> Results:
             results.stored_bytes = sum(int(i.get("size") or 0) for i in stored)
 
     for rnd in range(repeat):
+        results.load.append(loadavg())
         warm(data.files)
         steps = (floor, sabueso) if rnd % 2 == 0 else (sabueso, floor)  # alternate the order
         for step in steps:
@@ -411,6 +418,8 @@ def render(res: Results, argv: Sequence[str], where: Path) -> str:
         "",
         "| machine | |", "|---|---|",
         *[f"| {k} | {v} |" for k, v in machine(where)],
+        f"| Load average (1, 5, 15 min) at each round's start | {'; '.join(res.load)} "
+        f"(on {os.cpu_count()} CPUs; anything else running slows both sides unevenly) |",
         "",
         "Input (deterministic synthetic seized-device tree):",
         "",

@@ -381,9 +381,9 @@ ATTACKS: list[Attack] = [
      "error.archive_ratio", ["'bomb.bin'", "200"]),
     ("overlap.zip", overlapping_zip, [], "error.archive_overlap", ["'b.txt'"]),
     ("many.zip", lambda: zip_bytes({f"f{n}.txt": b"%d" % n for n in range(6)}),
-     ["--max-members", "5"], "error.archive_too_many", ["5"]),
+     ["--max-members", "5"], "error.archive_too_many", ["'f5.txt'", "5"]),
     ("many.tar", lambda: tar_bytes({f"f{n}.txt": b"%d" % n for n in range(6)}),
-     ["--max-members", "5"], "error.archive_too_many", ["5"]),
+     ["--max-members", "5"], "error.archive_too_many", ["'f5.txt'", "5"]),
     ("deep.zip", lambda: nested_zip(1), ["--max-depth", "1"], "error.archive_too_deep",
      ["deep.zip → nivel0.zip", "1"]),
     ("crc.zip", crc_broken_zip, [], "error.archive_corrupt", ["'acta.txt'", "CRC"]),
@@ -428,6 +428,8 @@ def test_hostile_archive_is_refused_whole(case: Env, tmp_path: Path, name: str,
     assert listing(case) == before
     # nothing was written outside the vault: the zip-slip target is not there
     assert not (tmp_path / "etc").exists() and not (tmp_path / "fuera.txt").exists()
+    # and nothing of the refused archive waits in the vault's temp folder
+    assert list((case.home / "vault" / "tmp").iterdir()) == []
     assert case.run("verify", "GT-1").code == 0
 
     # the investigator can still keep the file as it is, as one opaque item
@@ -520,6 +522,11 @@ def test_members_across_nesting_count_against_one_budget(vault: Vault) -> None:
     assert len(run(vault, outer, "ok.zip", max_members=6)) == 3
     err = refused(vault, outer, "x.zip", max_members=5)
     assert err.key == "error.archive_too_many" and err.params["limit"] == 5
+    assert err.params["member"] == "i2.txt"  # the inner archive's third member is the sixth
+    many = tar_bytes({f"t{n}.txt": b"%d" % n for n in range(4)})
+    err = refused(vault, many, "x.tar", max_members=3)
+    assert (err.key, err.params["member"]) == ("error.archive_too_many", "t3.txt")
+    assert "'t3.txt'" in err.message()
 
 
 def test_total_size_limit(vault: Vault) -> None:
@@ -642,3 +649,27 @@ def test_not_an_archive_at_all(vault: Vault) -> None:
         expand(vault, forced, "x.zip", "x.zip", ArchiveLimits())
     assert caught.value.key == "error.archive_corrupt"
     assert caught.value.params["member"] == "x.zip"
+
+
+def test_deferred_expansion_reads_pending_copies_and_discards_on_refusal(vault: Vault) -> None:
+    """As ``sabueso add`` does it: the archive and its members stay pending in the vault's temp
+    folder until settled; a refused archive leaves none of its members behind."""
+    inner = zip_bytes({"tres.txt": b"tres"})
+    data = zip_bytes({"uno.txt": b"uno", "dentro.zip": inner})
+    blob = vault.store_stream(io.BytesIO(data), "x.zip", defer=True)
+    assert blob.pending is not None
+    members = expand(vault, blob, "x.zip", "x.zip", ArchiveLimits(), defer=True)
+    nested = [m for m in members if m.children]
+    assert len(members) == 2 and len(nested) == 1
+    every = [blob, *(m.blob for m in members), nested[0].children[0].blob]
+    assert all(b.pending is not None for b in every)
+    assert vault.path_of(nested[0].children[0].blob).read_bytes() == b"tres"
+    vault.settle(every)
+    assert list(vault.tmp.iterdir()) == []
+    assert vault.path_for(nested[0].children[0].blob.sha256).read_bytes() == b"tres"
+
+    many = vault.store_stream(io.BytesIO(tar_bytes({f"t{n}.txt": b"%d" % n for n in range(4)})),
+                              "m.tar", defer=True)
+    with pytest.raises(ArchiveError):
+        expand(vault, many, "m.tar", "m.tar", ArchiveLimits(max_members=3), defer=True)
+    assert [p.name for p in vault.tmp.iterdir()] == [Path(str(many.pending)).name]

@@ -461,3 +461,72 @@ def test_non_member_cannot_add(case: Env, tmp_path: Path) -> None:
     res = case.run("add", "GT-1", str(tmp_path / "a.txt"), user="inv.otro")
     assert res.code == 3
     assert listing(case) == [] and vault_files(case) == []
+
+
+# --- housekeeping and output --------------------------------------------------------------------
+
+def test_add_removes_orphan_temp_files_older_than_an_hour(case: Env, tmp_path: Path) -> None:
+    """A killed add leaves temp files in the vault; the next add removes those older than an
+    hour, and leaves younger ones alone (a concurrent add may be writing them)."""
+    write_files(tmp_path, {"a.txt": "a", "b.txt": "b"})
+    case.ok("add", "GT-1", str(tmp_path / "a.txt"))
+    tmp = case.home / "vault" / "tmp"
+    orphan, busy = tmp / f"{'0' * 32}.part", tmp / f"{'1' * 32}.part"
+    orphan.write_bytes(b"left by kill -9")
+    busy.write_bytes(b"being written")
+    stale = orphan.stat().st_mtime - 2 * 3600
+    os.utime(orphan, (stale, stale))
+    case.ok("add", "GT-1", str(tmp_path / "b.txt"))
+    assert sorted(tmp.iterdir()) == [busy]
+    assert case.run("verify", "GT-1").code == 0
+
+
+def test_unknown_case_is_exit_3_before_any_bad_option(case: Env, tmp_path: Path) -> None:
+    write_files(tmp_path, {"a.txt": "a"})
+    for bad in (["--acquired-at", "ayer"], ["--max-ratio", "0"]):
+        res = case.run("add", "NO-EXISTE", str(tmp_path / "a.txt"), *bad)
+        assert res.code == 3 and "NO-EXISTE" in res.err, (bad, res.err)
+    case.ok("user", "add", "inv.otro", "--role", "investigator")
+    res = case.run("add", "GT-1", str(tmp_path / "a.txt"), "--acquired-at", "ayer",
+                   user="inv.otro")
+    assert res.code == 3  # not a member: refused before the date is read
+    res = case.run("add", "GT-1", str(tmp_path / "a.txt"), "--acquired-at", "ayer")
+    assert res.code == 2 and "--acquired-at" in res.err
+    assert listing(case) == []
+
+
+@pytest.mark.parametrize("verbose", [False, True], ids=["summary", "verbose"])
+def test_resumed_add_summarises_what_was_already_there(case: Env, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      verbose: bool) -> None:
+    from sabueso.ingest import intake
+
+    root = write_files(tmp_path / "usb", {f"f{n:02d}.txt": f"{n}" for n in range(12)})
+    monkeypatch.setattr(intake, "BATCH_FILES", 5)
+    real = intake._write_batch
+    calls: list[int] = []
+
+    def fail_on_second(*args: Any) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the power went out")
+        real(*args)
+
+    monkeypatch.setattr(intake, "_write_batch", fail_on_second)
+    assert case.run("add", "GT-1", str(root)).code == 70
+    monkeypatch.setattr(intake, "_write_batch", real)
+    assert len(listing(case)) == 1 + 5  # the folder and the first batch
+
+    res = case.run("add", "GT-1", str(root), *(["--verbose"] if verbose else []))
+    assert res.code == 0, res.err
+    shown = squash(res.err)
+    if verbose:
+        assert shown.count(squash("Already in the case, not added again")) == 5
+        assert all(f"f{n:02d}.txt" in shown for n in range(5))
+    else:
+        assert shown.count(squash("not added again")) == 1
+        assert squash("5 already in the case, not added again (--verbose lists them") in shown
+        assert "f00.txt" not in shown
+    res = case.run("add", "GT-1", str(root), "--json", "--note", "otra vez")
+    assert res.code == 2  # all of it is there already
+    assert len(res.json()["already"]) == 12  # the list is always in the JSON

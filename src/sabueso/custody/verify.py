@@ -2,16 +2,21 @@
 the evidence tables against the ledger's intake records.
 
 Each break is a ``Finding`` with a stable ``kind`` (for scripts) and a translated message.
+
+Everything one chain's checks read from the database is read in one transaction that sees one
+snapshot (``_snapshot``), so an ``add`` that commits while ``verify`` runs is seen either whole
+or not at all: never as ledger entries without their item rows (a false ``item_removed``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from sabueso.cases.access import Action, CaseRow, authorize, load_actor
 from sabueso.core.i18n import t
@@ -47,19 +52,45 @@ def _chain_findings(chain: str, raw: list[ChainFinding]) -> list[Finding]:
     return out
 
 
+@contextmanager
+def _snapshot(ws: Workspace) -> Iterator[Connection]:
+    """A transaction whose reads all see the database as it was at its first read.
+
+    PostgreSQL: REPEATABLE READ, read only (READ COMMITTED, the default, takes a new snapshot
+    for every statement). SQLite: any transaction reads one snapshot (WAL), and ours begin
+    IMMEDIATE, which also holds writers off until it ends."""
+    if ws.db.dialect == "postgresql":
+        with ws.db.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ",
+                                          postgresql_readonly=True)
+            with conn.begin():
+                yield conn
+    else:
+        with ws.db.begin() as conn:
+            yield conn
+
+
+def _read_chain(conn: Connection, chain: str) -> tuple[ChainReport, list[ledger.Entry]]:
+    """The chain's entries, and a report of the chain's own checks over them."""
+    entries = list(ledger.entries(conn, chain))
+    head = ledger.head(conn, chain)
+    report = ChainReport(chain, len(entries), head[0] if head else None,
+                         head[1] if head else None)
+    report.findings = _chain_findings(chain, check_chain([e.as_dict() for e in entries],
+                                                         chain=chain, head=head))
+    return report, entries
+
+
 def verify_chain_only(ws: Workspace, chain: str) -> ChainReport:
-    with ws.db.begin() as conn:
-        rows = [e.as_dict() for e in ledger.entries(conn, chain)]
-        head = ledger.head(conn, chain)
-    report = ChainReport(chain, len(rows), head[0] if head else None, head[1] if head else None)
-    report.findings = _chain_findings(chain, check_chain(rows, chain=chain, head=head))
-    return report
+    with _snapshot(ws) as conn:
+        return _read_chain(conn, chain)[0]
 
 
 def verify_case(ws: Workspace, case: CaseRow,
                 progress: Callable[[int, int], None] | None = None) -> ChainReport:
-    report = verify_chain_only(ws, case.chain)
-    with ws.db.begin() as conn:
+    with _snapshot(ws) as conn:
+        # the item rows first, the ledger after them: without one snapshot, an add committed
+        # in between would show as entries whose items are missing
         parent = items.alias("parent")
         item_rows = [dict(r._mapping) for r in conn.execute(
             select(items, parent.c.no.label("parent_no"), blobs.c.sha1, blobs.c.md5,
@@ -72,9 +103,9 @@ def verify_case(ws: Workspace, case: CaseRow,
             select(users.c.name, memberships.c.role)
             .join(users, users.c.id == memberships.c.user_id)
             .where(memberships.c.case_id == case.id))}
-        entries = list(ledger.entries(conn, case.chain))
         open_intakes = conn.execute(select(intakes.c.id).where(
             intakes.c.case_id == case.id, intakes.c.completed_at.is_(None))).scalars().all()
+        report, entries = _read_chain(conn, case.chain)
     report.items = len(item_rows)
     for intake_id in open_intakes:
         report.notes.append(t("verify.note_open_intake", intake=intake_id))
@@ -108,12 +139,11 @@ def verify_case(ws: Workspace, case: CaseRow,
 
 def verify_system(ws: Workspace, case_refs: set[str]) -> ChainReport:
     """The workspace chain, its users, and chains whose case row has disappeared."""
-    report = verify_chain_only(ws, ledger.SYSTEM_CHAIN)
-    with ws.db.begin() as conn:
+    with _snapshot(ws) as conn:
         user_rows = {r.name: (r.role, bool(r.active)) for r in conn.execute(
             select(users.c.name, users.c.role, users.c.active))}
-        entries = list(ledger.entries(conn, ledger.SYSTEM_CHAIN))
         chains = conn.execute(select(ledger_heads.c.chain)).scalars().all()
+        report, entries = _read_chain(conn, ledger.SYSTEM_CHAIN)
     report.findings += check_users(ledger.SYSTEM_CHAIN, user_rows, entries)
     for chain in sorted(chains):
         if chain.startswith("case:") and chain[5:] not in case_refs:

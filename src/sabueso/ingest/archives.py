@@ -68,6 +68,8 @@ class _Budget:
     limits: ArchiveLimits
     members: int = 0
     total: int = 0
+    defer: bool = False  # members left pending in the vault, for the caller to ``settle``
+    stored: list[BlobInfo] = field(default_factory=list)
 
     def remaining(self) -> int:
         return self.limits.max_total_bytes - self.total
@@ -90,14 +92,22 @@ def safe_member_path(name: str, where: str) -> str:
 
 
 def expand(vault: Vault, blob: BlobInfo, name: str, where: str, limits: ArchiveLimits,
-           on_bytes: Callable[[int], None] | None = None) -> list[Member]:
-    """Expand the archive ``blob`` (named ``name``) from the vault. ``where`` names it in errors."""
-    return _expand(vault, blob, name, where, 1, _Budget(limits), on_bytes)
+           on_bytes: Callable[[int], None] | None = None, *, defer: bool = False) -> list[Member]:
+    """Expand the archive ``blob`` (named ``name``) from the vault. ``where`` names it in errors.
+
+    ``defer``: the members are stored pending (see ``Vault.store_stream``); the caller settles
+    them. When the expansion fails, those stored so far are discarded."""
+    budget = _Budget(limits, defer=defer)
+    try:
+        return _expand(vault, blob, name, where, 1, budget, on_bytes)
+    except BaseException:
+        vault.discard(budget.stored)
+        raise
 
 
 def _expand(vault: Vault, blob: BlobInfo, name: str, where: str, depth: int, budget: _Budget,
             on_bytes: Callable[[int], None] | None) -> list[Member]:
-    path = vault.path_for(blob.sha256)
+    path = vault.path_of(blob)
     if depth > budget.limits.max_depth:
         raise ArchiveError("error.archive_too_deep", location=where,
                            limit=budget.limits.max_depth)
@@ -115,10 +125,11 @@ def _expand(vault: Vault, blob: BlobInfo, name: str, where: str, depth: int, bud
     return members
 
 
-def _check_count(budget: _Budget, where: str) -> None:
+def _check_count(budget: _Budget, where: str, member: str) -> None:
+    """Count ``member`` against the budget; ArchiveError naming it when it is one too many."""
     budget.members += 1
     if budget.members > budget.limits.max_members:
-        raise ArchiveError("error.archive_too_many", location=where,
+        raise ArchiveError("error.archive_too_many", location=where, member=member,
                            limit=budget.limits.max_members)
 
 
@@ -131,7 +142,8 @@ def _store(vault: Vault, stream: IO[bytes], name: str, budget: _Budget, where: s
     if bomb_by_ratio:
         cap = ratio_cap
     try:
-        stored = vault.store_stream(stream, name, size_hint=size_hint, max_bytes=cap)
+        stored = vault.store_stream(stream, name, size_hint=size_hint, max_bytes=cap,
+                                    defer=budget.defer)
     except OverflowError:
         if bomb_by_ratio:
             raise ArchiveError("error.archive_ratio", location=where, member=name,
@@ -143,6 +155,7 @@ def _store(vault: Vault, stream: IO[bytes], name: str, budget: _Budget, where: s
         raise ArchiveError("error.archive_corrupt", location=where, member=name,
                            reason=str(exc) or type(exc).__name__) from None
     budget.total += stored.size
+    budget.stored.append(stored)
     return stored
 
 
@@ -175,7 +188,9 @@ def _expand_zip(vault: Vault, path: Path, blob: BlobInfo, name: str, where: str,
     with archive:
         infos = archive.infolist()
         if len(infos) + budget.members > limits.max_members:
-            raise ArchiveError("error.archive_too_many", location=where,
+            # named: the first entry past the limit (the directory's own count, not expanded)
+            over = infos[max(limits.max_members - budget.members, 0)].filename
+            raise ArchiveError("error.archive_too_many", location=where, member=over,
                                limit=limits.max_members)
         ordered = sorted(infos, key=lambda i: i.header_offset)
         for current, following in itertools.pairwise(ordered):
@@ -202,7 +217,7 @@ def _expand_zip(vault: Vault, path: Path, blob: BlobInfo, name: str, where: str,
                 raise ArchiveError("error.archive_link", location=where, member=info.filename)
             if mode and not (stat.S_ISREG(mode) or stat.S_IFMT(mode) == 0):
                 raise ArchiveError("error.archive_special", location=where, member=info.filename)
-            _check_count(budget, where)
+            _check_count(budget, where, info.filename)
             if info.flag_bits & 0x1:
                 raise ArchiveError("error.archive_encrypted", location=where,
                                    member=info.filename)
@@ -310,7 +325,7 @@ def _expand_tar(vault: Vault, archive: tarfile.TarFile, blob: BlobInfo, where: s
             raise ArchiveError("error.archive_link", location=where, member=info.name)
         if not info.isfile():
             raise ArchiveError("error.archive_special", location=where, member=info.name)
-        _check_count(budget, where)
+        _check_count(budget, where, info.name)
         stream = archive.extractfile(info)
         if stream is None:
             raise ArchiveError("error.archive_special", location=where, member=info.name)
@@ -338,7 +353,7 @@ def _expand_single(vault: Vault, path: Path, blob: BlobInfo, name: str, where: s
     else:
         inner = name + ".out"
     name = inner if inner.strip(".") else name + ".out"
-    _check_count(budget, where)
+    _check_count(budget, where, name)
     opener = COMPRESSED_TYPES[blob.media_type]
     with opener(path, "rb") as stream:
         stored = _store(vault, stream, name, budget, where, 0, blob.size)
