@@ -17,6 +17,7 @@ from sabueso.demo.documents import docx, pdf, xlsx
 from sabueso.extract import engine
 from sabueso.extract.index import derive_items, rebuild_case
 from sabueso.extract.lookup import entity_mentions, list_entities
+from sabueso.ingest.intake import IntakeOptions, add_paths
 from sabueso.store.schema import blobs, item_derivations, items, records
 
 REF = "GT-1"
@@ -52,7 +53,8 @@ def evidence(root: Path) -> Path:
 @pytest.fixture
 def case(env: Env, tmp_path: Path) -> Env:
     env.new_case(REF)
-    env.ok("add", REF, str(evidence(tmp_path / "ev")))
+    # The intake service alone: ``sabueso add`` would derive at once, these tests drive it.
+    add_paths(env.workspace(), REF, [evidence(tmp_path / "ev")], IntakeOptions())
     return env
 
 

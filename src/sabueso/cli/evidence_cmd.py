@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from sabueso.cases.access import Action, authorize
 from sabueso.cases.evidence import Item, list_items
 from sabueso.cli.output import (
     console,
@@ -22,6 +23,7 @@ from sabueso.core.errors import DuplicateEvidence, InputError, SabuesoError
 from sabueso.core.i18n import t
 from sabueso.core.timeutil import get_zone, parse_instant
 from sabueso.custody.package import export_case, verify_package
+from sabueso.extract.index import derive_items
 from sabueso.ingest.archives import ArchiveLimits
 from sabueso.ingest.intake import IntakeOptions, IntakeReport, add_paths
 from sabueso.workspace import Workspace
@@ -63,7 +65,7 @@ def print_evidence(ws: Workspace, ref: str, json_out: bool = False) -> None:
     console.print(prov)
 
 
-def _print_report(report: IntakeReport) -> None:
+def _print_report(report: IntakeReport, verbose: bool = False) -> None:
     verb = t("cli.add.resumed") if report.resumed else t("cli.add.started")
     console.print(t("cli.add.summary", verb=verb, added=len(report.added), ref=report.case,
                     size=human_size(report.bytes_stored), intake=report.intake_id))
@@ -74,8 +76,11 @@ def _print_report(report: IntakeReport) -> None:
                       f"{(item.sha256 or '')[:16]} {same}")
     if len(report.added) > 50:
         console.print(t("cli.add.more", count=len(report.added) - 50))
-    for path, no in report.already:
-        err_console.print(t("cli.add.already", path=shown(path), item=f"E-{no}"))
+    if verbose:
+        for path, no in report.already:
+            err_console.print(t("cli.add.already", path=shown(path), item=f"E-{no}"))
+    elif report.already:  # a resumed add can have thousands: how many, and how to list them
+        err_console.print(t("cli.add.already_count", count=len(report.already)))
     for path, why in report.skipped:
         err_console.print(t("cli.add.skipped", path=shown(path), reason=t("skip." + why)))
     for path, error in report.failed:
@@ -101,17 +106,17 @@ def register(app: typer.Typer) -> None:
                                         help=t("cli.opt.max_members")),
         max_depth: int = typer.Option(_DEFAULTS.max_depth, "--max-depth",
                                       help=t("cli.opt.max_depth")),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help=t("cli.opt.verbose_add")),
         json_out: bool = JSON_OPT,
     ) -> None:
         ws = Workspace.open()
+        # the case first: an unknown case (or one the user may not add to) is exit 3 whatever
+        # else is wrong with the command; its time zone then reads --acquired-at
+        _actor, case = authorize(ws.db, ws.actor, ref, Action.ADD)
         acquired = None
         if acquired_at:
-            from sabueso.cases.access import find_case
-
-            with ws.db.begin() as conn:
-                found = find_case(conn, ref)
-            zone = get_zone(found.tz) if found else None
-            acquired = parse_instant(acquired_at, default_tz=zone, field="--acquired-at")
+            acquired = parse_instant(acquired_at, default_tz=get_zone(case.tz),
+                                     field="--acquired-at")
         if max_ratio <= 1 or max_size <= 0 or max_members <= 0 or max_depth <= 0:
             raise InputError("error.bad_limits")
         options = IntakeOptions(
@@ -120,6 +125,9 @@ def register(app: typer.Typer) -> None:
                                  max_ratio=max_ratio, max_depth=max_depth))
         with progress_bar(t("cli.add.progress"), not json_out) as bar:
             report = add_paths(ws, ref, paths, options, progress=bar)
+        # Identifiers are derived right after the evidence is committed, in their own
+        # transactions: every item not derived yet (so a resumed add catches up too).
+        derived = derive_items(ws, report.case) if report.added or report.resumed else None
         if json_out:
             emit_json({
                 "case": report.case, "intake": report.intake_id, "resumed": report.resumed,
@@ -133,9 +141,17 @@ def register(app: typer.Typer) -> None:
                 "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
                 "failed": [{"path": p, "error": e.key, "message": e.message()}
                            for p, e in report.failed],
+                "derived": derived.as_dict() if derived else None,
             })
         else:
-            _print_report(report)
+            _print_report(report, verbose)
+            if derived is not None and derived.items:
+                console.print(t("cli.add.derived", ref=derived.case, items=derived.items,
+                                mentions=derived.mentions, entities=derived.entities,
+                                version=derived.extractor_version))
+                for failure in derived.failed:
+                    err_console.print(f"[yellow]![/] E-{failure.no}: {escape(failure.message)}",
+                                      soft_wrap=True)
         if report.failed:
             first: SabuesoError = report.failed[0][1]
             raise typer.Exit(first.exit_code)
