@@ -25,8 +25,10 @@ def test_bench_add_produces_the_table(tmp_path: Path, monkeypatch: pytest.Monkey
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert "| **floor**: `sha256sum` + `cp -r` |" in out
-    assert "| **`sabueso add`** |" in out
-    assert "Ratio `sabueso add` / floor = " in out
+    assert "| **`sabueso add --no-derive`** (evidence intake) |" in out
+    assert "| `sabueso add` (intake, then identifiers derived) |" in out
+    assert "Ratio evidence intake (`sabueso add --no-derive`) / floor = " in out
+    assert "Ratio `sabueso add` as shipped / floor = " in out
     assert "ZIP export" in out and "MiB" in out
     assert [p.name for p in tmp_path.iterdir()] == ["benchmarks.md"]  # generated data removed
 

@@ -263,3 +263,50 @@ def test_large_plain_text_is_streamed_and_context_read_back(env: Env, tmp_path: 
     assert m.before == body[m.start - 60:m.start] and m.after == " urgente\n" + filler[:51]
     _c, _s, [email] = entity_mentions(env.workspace(), REF, "juan@mail.com")
     assert email.mentions[0].after == "\n" and body[email.mentions[0].start:].startswith("Juan")
+
+
+def _index_rows(env: Env) -> list[tuple[Any, ...]]:
+    """Every mention with its entity, record and item, in a stable order (ids left out)."""
+    from sabueso.store.schema import entities, mentions
+
+    with env.engine().connect() as conn:
+        q = (select(items.c.no, records.c.ordinal, records.c.chars, entities.c.type,
+                    entities.c.value, mentions.c.char_start, mentions.c.char_end,
+                    mentions.c.raw)
+             .join(records, records.c.id == mentions.c.record_id)
+             .join(items, items.c.id == mentions.c.item_id)
+             .join(entities, entities.c.id == mentions.c.entity_id))
+        return sorted(tuple(r) for r in conn.execute(q))
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_many_items_in_processes_and_batches_give_the_same_index(
+        env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool) -> None:
+    from sabueso.extract import index
+
+    files: dict[str, str | bytes] = {
+        f"chat{i:02d}.txt": f"mensaje {i}: llamar al 5512-{3400 + i} o escribir a "
+                            f"user{i}@correo.com\n" for i in range(23)}
+    files["roto.pdf"] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage"
+    files["informe.docx"] = docx(["Informe: teléfono 5512-3401"])
+    env.new_case(REF)
+    add_paths(env.workspace(), REF, [write_files(tmp_path / "ev", files)], IntakeOptions())
+    monkeypatch.setattr(index, "WRITE_ITEMS", 4)  # several transactions
+    if not parallel:
+        monkeypatch.setattr(index, "PARALLEL_ITEMS_FROM", 10**9)
+    summary = derive(env)
+    assert summary.items == 24 and [f.name for f in summary.failed] == ["roto.pdf"]
+    assert summary.mentions == 70 and summary.entities == 47  # phones, e-mails, domain
+    entries = ledger(env)
+    assert [e["action"] for e in entries].count("derive.item") == 24
+    items_logged = [e["subject"] for e in entries if e["action"] in ("derive.item",
+                                                                   "derive.failed")]
+    assert items_logged == sorted(items_logged, key=lambda s: int(s.split("-")[1]))
+    rows = _index_rows(env)
+    assert len(rows) == 70
+    assert ("phone", "+50255123401") in {(r[3], r[4]) for r in rows}
+    # the same index whichever way it was built
+    monkeypatch.setattr(index, "PARALLEL_ITEMS_FROM", 10**9 if parallel else 1)
+    rebuild_case(env.workspace(), REF)
+    assert _index_rows(env) == rows
+    assert env.run("verify", REF).code == 0

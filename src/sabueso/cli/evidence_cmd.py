@@ -98,6 +98,7 @@ def register(app: typer.Typer) -> None:
                                                help=t("cli.opt.acquired_at")),
         note: str | None = typer.Option(None, "--note", help=t("cli.opt.note")),
         no_expand: bool = typer.Option(False, "--no-expand", help=t("cli.opt.no_expand")),
+        no_derive: bool = typer.Option(False, "--no-derive", help=t("cli.opt.no_derive")),
         max_ratio: float = typer.Option(_DEFAULTS.max_ratio, "--max-ratio",
                                         help=t("cli.opt.max_ratio")),
         max_size: int = typer.Option(_DEFAULTS.max_total_bytes >> 20, "--max-size-mb",
@@ -127,7 +128,10 @@ def register(app: typer.Typer) -> None:
             report = add_paths(ws, ref, paths, options, progress=bar)
         # Identifiers are derived right after the evidence is committed, in their own
         # transactions: every item not derived yet (so a resumed add catches up too).
-        derived = derive_items(ws, report.case) if report.added or report.resumed else None
+        # ``--no-derive`` leaves them pending (``sabueso entities`` says so) for ``sabueso
+        # reindex REF --pending``: for a large seizure, secure the evidence first.
+        derived = (derive_items(ws, report.case)
+                   if (report.added or report.resumed) and not no_derive else None)
         if json_out:
             emit_json({
                 "case": report.case, "intake": report.intake_id, "resumed": report.resumed,

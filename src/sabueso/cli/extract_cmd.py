@@ -189,6 +189,10 @@ def _attrs_text(attrs: dict[str, Any]) -> str:
 def _status_notice(ref: str, status: Any) -> None:
     if status.current:
         return
+    if status.pending and not (status.outdated or status.incomplete):
+        err_console.print("[yellow]![/] " + t("cli.entities.stale_pending", ref=ref,
+                                               pending=status.pending), soft_wrap=True)
+        return
     err_console.print("[yellow]![/] " + t("cli.entities.stale", ref=ref,
                                            outdated=status.outdated, pending=status.pending,
                                            incomplete=status.incomplete), soft_wrap=True)
@@ -283,14 +287,18 @@ def register(app: typer.Typer) -> None:
         print_entity(Workspace.open(), ref, value, _types(type_), json_out)
 
     @app.command("reindex", help=t("cli.reindex.help"))
-    def reindex(ref: str = REF_ARG, json_out: bool = JSON_OPT) -> None:
-        from sabueso.extract.index import rebuild_case
+    def reindex(ref: str = REF_ARG,
+                pending: bool = typer.Option(False, "--pending", help=t("cli.opt.pending")),
+                json_out: bool = JSON_OPT) -> None:
+        from sabueso.extract.index import derive_items, rebuild_case
 
-        summary = rebuild_case(Workspace.open(), ref)
+        ws = Workspace.open()
+        summary = derive_items(ws, ref) if pending else rebuild_case(ws, ref)
         if json_out:
             emit_json(summary.as_dict())
             return
-        console.print(t("cli.reindex.done", ref=summary.case, items=summary.items,
+        key = "cli.reindex.pending_done" if pending else "cli.reindex.done"
+        console.print(t(key, ref=summary.case, items=summary.items,
                         records=summary.records, mentions=summary.mentions,
                         entities=summary.entities, skipped=summary.skipped,
                         version=summary.extractor_version))

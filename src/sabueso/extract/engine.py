@@ -30,6 +30,7 @@ __all__ = [
     "extract_text",
     "families",
     "resolve",
+    "warm",
 ]
 
 # Bump when any family's output can change for the same input: the case index records it and
@@ -142,7 +143,7 @@ _WARM_UP = ("hola +502 5512 3456 x@y.com https://ex.com/a 1.2.3.4 "
             "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq piedra 🍁")
 
 
-def _warm(ctx: Context) -> None:
+def warm(ctx: Context) -> None:
     """Load the families and their lazily built tables in this process before workers fork
     from it, so each worker starts with them instead of building its own."""
     extract_text(_WARM_UP, ctx)
@@ -209,7 +210,7 @@ def extract_blocks(reader: TextIO, ctx: Context | None = None, *, workers: int =
             base, window, lo, hi = first
             yield [h.shifted(base) for h in _scan_window(window, lo, hi, ctx)]
         return
-    _warm(ctx)
+    warm(ctx)
     methods = multiprocessing.get_all_start_methods()
     mp_context = multiprocessing.get_context("fork") if "fork" in methods else None
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp_context) as pool:

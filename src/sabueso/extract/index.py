@@ -27,9 +27,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import pickle
 import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,7 +48,13 @@ from sabueso.core.timeutil import utcnow
 from sabueso.custody import ledger
 from sabueso.extract import engine
 from sabueso.extract.base import Context, Hit
-from sabueso.ingest.text import Reader, best_reader, read_records, reader_versions
+from sabueso.ingest.text import (
+    Reader,
+    best_reader,
+    read_records,
+    reader_by_name,
+    reader_versions,
+)
 from sabueso.store.db import new_id
 from sabueso.store.schema import (
     derivations,
@@ -69,6 +78,11 @@ __all__ = [
 BATCH = 5000
 CHUNK_IDS = 500
 STREAM_WORKERS_ABOVE = 16 << 20  # plain-text items larger than this are scanned in processes
+SMALL_ITEM = 4 << 20  # items up to this size are read whole, in worker processes
+PARALLEL_ITEMS_FROM = 8  # fewer small items than this are read in this process
+IN_FLIGHT = 8  # small items queued per worker process
+WRITE_ITEMS = 200  # items written per transaction, at most ...
+WRITE_CHARS = 8 << 20  # ... and about this many characters of text
 
 
 def value_key(value: str) -> str:
@@ -151,18 +165,51 @@ class _Spool:
         self.file.close()
 
 
+class _ListSpool:
+    """The same for a small item read in a worker process: a list sent back whole."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[Any, ...]] = []
+
+    def put(self, entry: tuple[Any, ...]) -> None:
+        self.items.append(entry)
+
+    def entries(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self.items)
+
+    def close(self) -> None:
+        self.items = []
+
+
 @dataclass(slots=True)
 class _Extracted:
-    reader: Reader
-    spool: _Spool
+    """What reading one item gave, ready to be written (or the error that stopped it)."""
+
+    cand: _Candidate
+    reader: str
+    spool: _Spool | _ListSpool
     found: dict[tuple[str, str], str] = field(default_factory=dict)  # (type, value) -> attrs
+    finals: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # streamed records
     records: int = 0
     mentions: int = 0
     encoding: str | None = None
+    error: tuple[str, str] | None = None  # (message key, message)
+    size: int = 0  # characters held for writing: bounds a batch
 
 
-def _extract(ws: Workspace, cand: _Candidate, reader: Reader, ctx: Context) -> _Extracted:
-    out = _Extracted(reader, _Spool())
+class _UnexpectedError(SabuesoError):
+    """A reader or extractor failed in a way nobody planned for (a bug, or a library's)."""
+
+
+_UNEXPECTED = (OSError, RecursionError, MemoryError, ValueError, LookupError, TypeError,
+               AttributeError, ArithmeticError, AssertionError)
+
+
+def _extract(blob: str, cand: _Candidate, reader: Reader, ctx: Context, *,
+             in_memory: bool = False) -> _Extracted:
+    """Read the item whose content is the file ``blob`` and run the engine on each record.
+    A reader's failure comes back as ``error``, not raised: the run goes on."""
+    out = _Extracted(cand, reader.name, _ListSpool() if in_memory else _Spool())
 
     def keep(ordinal: int, hits: list[Hit]) -> None:
         if not hits:
@@ -174,27 +221,37 @@ def _extract(ws: Workspace, cand: _Candidate, reader: Reader, ctx: Context) -> _
                 out.found[(hit.type, value)] = canonical_json(dict(hit.attrs))
             rows.append((hit.type, value, _db_text(hit.raw), hit.start, hit.end, hit.derived))
         out.mentions += len(rows)
+        out.size += 64 * len(rows)
         out.spool.put(("h", ordinal, rows))
 
     try:
-        with ws.vault.open(cand.sha256) as fh:
+        with open(blob, "rb") as fh:
             for ordinal, record in enumerate(read_records(fh, cand.name, cand.media_type)):
                 out.records += 1
                 if record.streamed:
                     out.spool.put(("r", ordinal, record.locator, None, 0, None, record.note))
-                    workers = engine.default_workers() if cand.size > STREAM_WORKERS_ABOVE else 1
+                    workers = (engine.default_workers()
+                               if cand.size > STREAM_WORKERS_ABOVE and not in_memory else 1)
                     for block in engine.extract_blocks(record.open(), ctx, workers=workers):
                         keep(ordinal, block)
                     out.encoding = record.encoding
-                    out.spool.put(("u", ordinal, record.chars, record.encoding))
+                    out.finals[ordinal] = (record.chars, record.encoding)
                 else:
                     text = record.text or ""
+                    out.size += len(text)
                     out.spool.put(("r", ordinal, record.locator, text, len(text), None,
                                    record.note))
                     keep(ordinal, engine.extract_text(text, ctx))
-    except BaseException:
+    except BaseException as exc:
         out.spool.close()
-        raise
+        if isinstance(exc, SabuesoError):
+            error: SabuesoError = exc
+        elif isinstance(exc, _UNEXPECTED):
+            error = _UnexpectedError("error.reader_unexpected", location=cand.name,
+                                     reason=f"{type(exc).__name__}: {exc}"[:300])
+        else:
+            raise
+        return _Extracted(cand, reader.name, _ListSpool(), error=(error.key, error.message()))
     return out
 
 
@@ -223,87 +280,84 @@ def _upsert_entities(conn: Connection, case_id: int,
     return ids
 
 
-def _write_item(ws: Workspace, actor: Actor, case: CaseRow, derivation_id: int,
-                cand: _Candidate, ext: _Extracted) -> bool:
-    """Store one item's records and mentions with its ledger entry. False when another run
-    derived the item meanwhile."""
+def _write_batch(ws: Workspace, actor: Actor, case: CaseRow, derivation_id: int,
+                 batch: list[_Extracted]) -> list[bool]:
+    """Store several items' records and mentions, each with its ledger entry, in one
+    transaction. For each item, False when another run derived it meanwhile."""
+    versions = reader_versions()
     with ws.db.begin() as conn:
-        if conn.execute(select(item_derivations.c.item_id)
-                        .where(item_derivations.c.item_id == cand.id)).first():
-            return False
-        conn.execute(insert(item_derivations).values(
-            item_id=cand.id, case_id=case.id, derivation_id=derivation_id, status="ok",
-            reader=ext.reader.name, reader_version=reader_versions()[ext.reader.name],
-            records=ext.records, mentions=ext.mentions))
-        ids = _upsert_entities(conn, case.id, ext.found)
-        record_ids: dict[int, int] = {}
-        pending: list[dict[str, Any]] = []
-        batch: list[dict[str, Any]] = []
+        taken: set[int] = set(conn.execute(select(item_derivations.c.item_id).where(
+            item_derivations.c.item_id.in_([e.cand.id for e in batch]))).scalars())
+        todo = [e for e in batch if e.cand.id not in taken]
+        if todo:
+            conn.execute(insert(item_derivations), [{
+                "item_id": e.cand.id, "case_id": case.id, "derivation_id": derivation_id,
+                "status": "failed" if e.error else "ok", "reader": e.reader,
+                "reader_version": versions[e.reader], "records": e.records,
+                "mentions": e.mentions,
+                "error": _db_text(f"{e.error[0]}: {e.error[1]}") if e.error else None,
+            } for e in todo])
+        found: dict[tuple[str, str], str] = {}
+        for e in todo:
+            for key, attrs in e.found.items():
+                found.setdefault(key, attrs)
+        ids = _upsert_entities(conn, case.id, found) if found else {}
+        # Records first (a streamed record with its final size), then the mentions that
+        # point to them: two statements per batch rather than per item.
+        rows: list[dict[str, Any]] = []
+        record_ids: dict[tuple[int, int], int] = {}
 
-        def flush_records() -> None:
-            if pending:
-                for row in conn.execute(insert(records).returning(records.c.id,
-                                                                  records.c.ordinal), pending):
-                    record_ids[int(row.ordinal)] = int(row.id)
-                pending.clear()
+        def insert_records() -> None:
+            for row in conn.execute(insert(records).returning(
+                    records.c.id, records.c.item_id, records.c.ordinal), rows):
+                record_ids[(int(row.item_id), int(row.ordinal))] = int(row.id)
+            rows.clear()
 
-        def flush_mentions() -> None:
-            if batch:
-                conn.execute(insert(mentions), batch)
-                batch.clear()
-
-        for entry in ext.spool.entries():
-            kind, ordinal = entry[0], entry[1]
-            if kind == "r":
-                _k, _o, locator, text, chars, encoding, note = entry
-                pending.append({"case_id": case.id, "item_id": cand.id,
-                                "derivation_id": derivation_id, "ordinal": ordinal,
-                                "locator": locator, "encoding": encoding, "chars": chars,
-                                "text": text, "note": note})
-                if len(pending) >= BATCH:
-                    flush_records()
-            elif kind == "h":
-                flush_records()
-                record_id = record_ids[ordinal]
+        for e in todo:
+            for entry in e.spool.entries():
+                if entry[0] == "r":
+                    _k, ordinal, locator, text, chars, encoding, note = entry
+                    chars, encoding = e.finals.get(ordinal, (chars, encoding))
+                    rows.append({"case_id": case.id, "item_id": e.cand.id,
+                                 "derivation_id": derivation_id, "ordinal": ordinal,
+                                 "locator": locator, "encoding": encoding, "chars": chars,
+                                 "text": text, "note": note})
+                    if len(rows) >= BATCH:
+                        insert_records()
+        if rows:
+            insert_records()
+        notes: list[tuple[str, str, dict[str, Any]]] = []
+        for e in todo:
+            item_id = e.cand.id
+            for entry in e.spool.entries():
+                if entry[0] != "h":
+                    continue
+                record_id = record_ids[(item_id, entry[1])]
                 for t, value, raw, start, end, derived in entry[2]:
-                    batch.append({"entity_id": ids[(t, value)], "record_id": record_id,
-                                  "item_id": cand.id, "char_start": start, "char_end": end,
-                                  "raw": raw, "derived": derived})
-                if len(batch) >= BATCH:
-                    flush_mentions()
-            else:  # "u": a streamed record's final size and encoding
-                flush_records()
-                conn.execute(update(records).where(records.c.id == record_ids[ordinal])
-                             .values(chars=entry[2], encoding=entry[3]))
-        flush_records()
-        flush_mentions()
-        details: dict[str, Any] = {
-            "derivation": derivation_id, "reader": ext.reader.name,
-            "reader_version": reader_versions()[ext.reader.name], "sha256": cand.sha256,
-            "records": ext.records, "mentions": ext.mentions, "entities": len(ext.found)}
-        if ext.encoding:
-            details["encoding"] = ext.encoding
-        ledger.append(conn, chain=case.chain, actor=actor.name, action="derive.item",
-                      subject=f"item:E-{cand.no}", case_id=case.id, details=details)
-    return True
-
-
-def _write_failure(ws: Workspace, actor: Actor, case: CaseRow, derivation_id: int,
-                   cand: _Candidate, reader: Reader, error: SabuesoError) -> None:
-    message = error.message()
-    with ws.db.begin() as conn:
-        if conn.execute(select(item_derivations.c.item_id)
-                        .where(item_derivations.c.item_id == cand.id)).first():
-            return
-        conn.execute(insert(item_derivations).values(
-            item_id=cand.id, case_id=case.id, derivation_id=derivation_id, status="failed",
-            reader=reader.name, reader_version=reader_versions()[reader.name], records=0,
-            mentions=0, error=_db_text(f"{error.key}: {message}")))
-        ledger.append(conn, chain=case.chain, actor=actor.name, action="derive.failed",
-                      subject=f"item:E-{cand.no}", case_id=case.id,
-                      details={"derivation": derivation_id, "reader": reader.name,
-                               "sha256": cand.sha256, "error": error.key,
-                               "reason": _db_text(message)[:500]})
+                    rows.append({"entity_id": ids[(t, value)], "record_id": record_id,
+                                 "item_id": item_id, "char_start": start, "char_end": end,
+                                 "raw": raw, "derived": derived})
+                if len(rows) >= BATCH:
+                    conn.execute(insert(mentions), rows)
+                    rows.clear()
+            subject = f"item:E-{e.cand.no}"
+            if e.error:
+                notes.append(("derive.failed", subject, {
+                    "derivation": derivation_id, "reader": e.reader, "sha256": e.cand.sha256,
+                    "error": e.error[0], "reason": _db_text(e.error[1])[:500]}))
+                continue
+            details: dict[str, Any] = {
+                "derivation": derivation_id, "reader": e.reader,
+                "reader_version": versions[e.reader], "sha256": e.cand.sha256,
+                "records": e.records, "mentions": e.mentions, "entities": len(e.found)}
+            if e.encoding:
+                details["encoding"] = e.encoding
+            notes.append(("derive.item", subject, details))
+        if rows:
+            conn.execute(insert(mentions), rows)
+        ledger.append_many(conn, chain=case.chain, actor=actor.name, case_id=case.id,
+                           entries=notes)
+    return [e.cand.id not in taken for e in batch]
 
 
 def _candidates(conn: Connection, case: CaseRow, nos: list[int] | None) -> list[_Candidate]:
@@ -325,8 +379,40 @@ def _candidates(conn: Connection, case: CaseRow, nos: list[int] | None) -> list[
                        int(r.size or 0)) for r in rows]
 
 
-class _UnexpectedError(SabuesoError):
-    """A reader or extractor failed in a way nobody planned for (a bug, or a library's)."""
+def _read_small(blob: str, cand: _Candidate, reader_name: str, ctx: Context) -> _Extracted:
+    """In a worker process: read one small item into memory."""
+    return _extract(blob, cand, reader_by_name(reader_name), ctx, in_memory=True)
+
+
+def _read_all(ws: Workspace, work: list[tuple[_Candidate, Reader]],
+              ctx: Context) -> Iterator[_Extracted]:
+    """What each item yields, in order. Small items are read in worker processes when there
+    are enough of them to be worth starting processes for; a large item is read here (its
+    blocks are scanned in processes by the engine) once the small ones before it are done."""
+    workers = engine.default_workers()
+    small = sum(1 for cand, _r in work if cand.size <= SMALL_ITEM)
+    if (workers <= 1 or small < PARALLEL_ITEMS_FROM
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        for cand, reader in work:
+            yield _extract(str(ws.vault.path_for(cand.sha256)), cand, reader, ctx,
+                           in_memory=cand.size <= SMALL_ITEM)
+        return
+    engine.warm(ctx)  # the families' tables are built once, before the workers fork
+    pending: deque[Future[_Extracted]] = deque()
+    with ProcessPoolExecutor(max_workers=workers,
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        for cand, reader in work:
+            blob = str(ws.vault.path_for(cand.sha256))
+            if cand.size > SMALL_ITEM:
+                while pending:
+                    yield pending.popleft().result()
+                yield _extract(blob, cand, reader, ctx)
+                continue
+            pending.append(pool.submit(_read_small, blob, cand, reader.name, ctx))
+            if len(pending) >= IN_FLIGHT * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _run(ws: Workspace, actor: Actor, case: CaseRow, nos: list[int] | None,
@@ -352,35 +438,56 @@ def _run(ws: Workspace, actor: Actor, case: CaseRow, nos: list[int] | None,
     summary.derivation = derivation_id
     ctx = Context(region=case.country)
     skipped: list[_Candidate] = []
+    work: list[tuple[_Candidate, Reader]] = []
     for cand in found:
         reader = best_reader(cand.media_type, cand.name)
         if reader is None:
             skipped.append(cand)
-            continue
-        try:
-            ext = _extract(ws, cand, reader, ctx)
-        except SabuesoError as exc:
-            error: SabuesoError = exc
-        except (OSError, RecursionError, MemoryError, ValueError, LookupError, TypeError,
-                AttributeError, ArithmeticError, AssertionError) as exc:
-            error = _UnexpectedError("error.reader_unexpected", location=cand.name,
-                                reason=f"{type(exc).__name__}: {exc}"[:300])
         else:
-            try:
-                wrote = _write_item(ws, actor, case, derivation_id, cand, ext)
-            except IntegrityError:
-                wrote = False  # PostgreSQL: a concurrent run claimed the item first
-            finally:
-                ext.spool.close()
-            if wrote:
+            work.append((cand, reader))
+    batch: list[_Extracted] = []
+    held = 0
+
+    def write() -> None:
+        nonlocal held
+        if not batch:
+            return
+        try:
+            wrote = _write_batch(ws, actor, case, derivation_id, batch)
+        except IntegrityError:
+            # PostgreSQL: a concurrent run claimed one of these items first; one by one, the
+            # items it claimed are counted as already derived.
+            wrote = []
+            for ext in batch:
+                try:
+                    wrote += _write_batch(ws, actor, case, derivation_id, [ext])
+                except IntegrityError:
+                    wrote.append(False)
+        for ext, done in zip(batch, wrote, strict=True):
+            ext.spool.close()
+            if not done:
+                summary.already += 1
+            elif ext.error:
+                cand = ext.cand
+                summary.failed.append(ItemFailure(cand.no, cand.name, *ext.error))
+            else:
                 summary.items += 1
                 summary.records += ext.records
                 summary.mentions += ext.mentions
-            else:
-                summary.already += 1
-            continue
-        summary.failed.append(ItemFailure(cand.no, cand.name, error.key, error.message()))
-        _write_failure(ws, actor, case, derivation_id, cand, reader, error)
+        batch.clear()
+        held = 0
+
+    try:
+        for ext in _read_all(ws, work, ctx):
+            batch.append(ext)
+            held += ext.size
+            if (len(batch) >= WRITE_ITEMS or held >= WRITE_CHARS
+                    or isinstance(ext.spool, _Spool)):
+                write()
+        write()
+    finally:
+        for ext in batch:
+            ext.spool.close()
     summary.skipped = len(skipped)
     with ws.db.begin() as conn:
         taken = set()

@@ -24,6 +24,7 @@ The structured formats are read in ``textformats.py``.
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ __all__ = [
     "best_reader",
     "decode_bytes",
     "read_records",
+    "reader_by_name",
     "reader_versions",
 ]
 
@@ -66,7 +68,14 @@ MiB = 1 << 20
 
 
 def reader_versions() -> dict[str, str]:
-    """Each reader's version with the version of the library it relies on (``1+pypdf 5.1``)."""
+    """Each reader's version with the version of the library it relies on (``1+pypdf 5.1``).
+
+    Read once per process: looking a distribution's version up parses its metadata file."""
+    return dict(_reader_versions())
+
+
+@functools.cache
+def _reader_versions() -> dict[str, str]:
     out: dict[str, str] = {}
     for name, version in READER_VERSIONS.items():
         lib = _LIBRARIES.get(name)
@@ -156,6 +165,14 @@ REGISTRY: list[Reader] = [
         ".txt", ".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".xml", ".md", ".log", ".vcf",
         ".yaml", ".yml", ".kml", ".srt", ".ics"}), _read_plain, seekable=False, any_text=True),
 ]
+
+
+def reader_by_name(name: str) -> Reader:
+    """The registered reader called ``name`` (KeyError when there is none)."""
+    for reader in REGISTRY:
+        if reader.name == name:
+            return reader
+    raise KeyError(name)
 
 
 def best_reader(media_type: str | None, name: str) -> Reader | None:
