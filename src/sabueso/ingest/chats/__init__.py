@@ -1,0 +1,1 @@
+"""Chat exports (WhatsApp, Telegram) read into chats, accounts and messages."""
