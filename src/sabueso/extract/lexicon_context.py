@@ -1,0 +1,270 @@
+"""The context rule of the drug lexicon: which matched terms are reported.
+
+The second half of :mod:`sabueso.extract.lexicon` (whose docstring states the rule): the window
+of a candidate cut at the edges of its chat message, the signals in it (selling words, prices,
+trade quantities, doses, common verbs, other drug terms) and :meth:`ContextRule.decide`. Signal
+words, prices and quantities are searched only in the windows of ambiguous terms, and prices and
+quantities only where they can still decide.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+
+from sabueso.extract.base import Prepared
+from sabueso.extract.lexicon_data import Signal
+from sabueso.extract.lexicon_match import Cand, bounded, is_word, make_matcher, variants
+
+__all__ = ["NEAR", "WINDOW", "ContextRule"]
+
+WINDOW = 100
+NEAR = 40
+
+_STAMP = re.compile(r" ?\[?\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}[,;T ]{1,2}\d{1,2}:\d\d")
+_TELEGRAM = re.compile(r"[^\n\[]{1,60}, \[\d{1,2}[./]\d{1,2}[./]\d{2,4}[ ,]")
+_BLANK = re.compile(r"[ \t\r]*(?:\n|$)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_ASK_GAP = re.compile(r"[^\W\d_]+ +(?:de |del |la |el |las |los |un |una |some |any )?")
+_AFTER_NUMBER = re.compile(
+    r"\s?(?:mil\s)?(g|gr|grs|grm|grms|gramos?|gramitos?|oz|onzas?|lbs?|libras?|kg|kgs|kilos?|ounces?"
+    r"|quetzales|quetzal|lempiras|lempira|lps|colones|córdobas|cordobas|dólares|dolares|dlls?"
+    r"|pesos|lucas|varos|balboas"
+    r"|usd|euros|bucks|\$|€)(?![^\W\d_])")
+_BEFORE_NUMBER = re.compile(
+    r"(?:(?<![^\W\d_])(?:q|l|lps|rd\$|us\$|usd|c\$|b/\.?)|\$|₡|¢|€)\s?\.?\s?$")
+_GRAMS = frozenset({"g", "gr", "grs", "grm", "grms", "gramo", "gramos", "gramito", "gramitos"})
+_WEIGHTS = frozenset({"oz", "onza", "onzas", "lb", "lbs", "libra", "libras", "kg", "kgs",
+                      "kilo", "kilos", "ounce", "ounces"})
+_ANCHORS = ("term", "drug", "gram")
+_SUPPORT = ("term", "drug", "gram", "unit", "price", "sell")
+
+
+def _starts_message(low: str, line: int) -> bool:
+    """Whether the line at ``line`` starts a message: a date and time, or a Telegram header."""
+    if _STAMP.match(low, line):
+        return True
+    return low.find(", [", line, line + 62) >= 0 and _TELEGRAM.match(low, line) is not None
+
+
+def _message(low: str, c: Cand) -> None:
+    """Set ``c.lo``/``c.hi``: the window around ``c`` cut at the edges of its message. A message
+    is a line with its continuation lines: a line that starts with a date and a time (a chat
+    export, a call record, a log) or with a Telegram header starts a new one, and a blank line
+    ends one. In text without such lines only blank lines cut the window."""
+    lo, hi = max(0, c.start - WINDOW), min(len(low), c.end + WINDOW)
+    line = low.rfind("\n", lo, c.start) + 1  # 0: the line starts before the window
+    while line > lo and not _starts_message(low, line):
+        prev = low.rfind("\n", lo, line - 1) + 1
+        if not prev and lo:  # the line before starts before the window
+            line = lo
+            break
+        if _BLANK.match(low, prev):
+            break
+        line = prev
+    c.lo = max(line, lo)
+    end = low.find("\n", c.end, hi)
+    while end >= 0:
+        if _BLANK.match(low, end + 1) or _starts_message(low, end + 1):
+            hi = end
+            break
+        end = low.find("\n", end + 1, hi)
+    c.hi = hi
+
+
+def _near(positions: list[int] | None, c: Cand, reach: int = WINDOW,
+          wide: bool = False) -> bool:
+    """Whether a position lies within ``reach`` characters of ``c`` (and not inside it), in its
+    message (``wide``: in any message)."""
+    if not positions:
+        return False
+    lo, hi = c.start - reach, c.end + reach
+    if not wide:
+        lo, hi = max(lo, c.lo), min(hi, c.hi)
+    i = bisect.bisect_left(positions, lo)
+    while i < len(positions) and positions[i] < hi:
+        if not c.start <= positions[i] < c.end:
+            return True
+        i += 1
+    return False
+
+
+def _peer(peers: list[Cand], starts: list[int], c: Cand, strict: bool,
+          wide: bool = False) -> bool:
+    """Another substance term in the window with a different value or (``strict``, for
+    ``high`` terms) of a different category: ❄️⛄🌨️ are one snowy day, not three drugs."""
+    lo, hi = (c.start - WINDOW, c.end + WINDOW) if wide else (c.lo, c.hi)
+    i = bisect.bisect_left(starts, lo)
+    while i < len(starts) and starts[i] < hi:
+        p = peers[i]
+        if p is not c and (p.entry.category != c.entry.category if strict
+                           else p.entry.value != c.entry.value):
+            return True
+        i += 1
+    return False
+
+
+def _asked(low: str, weak: list[int] | None, c: Cand) -> bool:
+    """A buyer's question: a common verb right before the term and a question mark after it
+    on the same line (``tenés hielo?``, ``got bars?``)."""
+    if not weak:
+        return False
+    i = bisect.bisect_left(weak, c.start - 16)
+    if i >= len(weak) or weak[i] >= c.start or not _ASK_GAP.fullmatch(low, weak[i], c.start):
+        return False
+    tail = low[c.end:c.end + 30]
+    ask = tail.find("?")
+    return ask >= 0 and "\n" not in tail[:ask]
+
+
+def _spans(cands: Iterable[Cand]) -> list[tuple[int, int]]:
+    """The windows of ``cands`` (sorted by start), merged where they overlap."""
+    spans: list[list[int]] = []
+    for c in cands:
+        lo, hi = max(0, c.start - WINDOW), c.end + WINDOW
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], hi)
+        else:
+            spans.append([lo, hi])
+    return [(lo, hi) for lo, hi in spans]
+
+
+def _numbers(text: Prepared, lo: int, hi: int, found: dict[str, list[int]]) -> None:
+    """Prices, gram quantities and weights in ``text[lo:hi]``, into ``found``."""
+    low = text.lower
+    for m in _NUMBER.finditer(low, lo, hi):
+        a, b = m.span()
+        if (b < len(low) and low[b] in ":/") or (a and low[a - 1] in ":/"):
+            continue  # times and dates
+        unit = _AFTER_NUMBER.match(low, b)
+        word = unit.group(1) if unit else ""
+        thousands = unit is not None and unit.group(0).lstrip().startswith("mil")
+        if word == "g" and m.group() in ("2", "3", "4", "5") and text.clean[b] == "G":
+            continue  # 4G, 5G: a mobile network, not grams
+        if word in _GRAMS:
+            bulk = thousands or len(re.split(r"[.,]", m.group())[0]) > 2
+            kind = "unit" if bulk else "gram"
+        elif word in _WEIGHTS:
+            kind = "unit"
+        elif word or _BEFORE_NUMBER.search(low, max(0, a - 6), a):
+            kind = "price"
+        else:
+            continue
+        found.setdefault(kind, []).append(a)
+
+
+class ContextRule:
+    """Decides which candidates are reported (the rule in :mod:`sabueso.extract.lexicon`)."""
+
+    def __init__(self, signals: Sequence[Signal], use_regex: bool = False) -> None:
+        self.signals = tuple(signals)
+        sig_keys: dict[str, int] = {}
+        for i, sig in enumerate(self.signals):
+            if sig.lang != "emoji":
+                for variant in variants(sig.term):
+                    sig_keys.setdefault(variant, i)
+        self._sig_kinds = list(sig_keys.values())
+        self._signal_words = make_matcher(list(sig_keys), use_regex)
+
+    def _window_words(self, text: Prepared, data: bytes, cands: list[Cand],
+                      sig: dict[str, list[int]]) -> None:
+        """Signal words in the windows around ``cands``, into ``sig``."""
+        low = text.lower
+        for lo, hi in _spans(cands):
+            for pattern, s, e in self._signal_words.find(low, data, lo, min(hi, len(low))):
+                if bounded(low, s, e) > 0:
+                    signal = self.signals[self._sig_kinds[pattern]]
+                    sig.setdefault(self._gram_kind(low, s, signal), []).append(s)
+
+    @staticmethod
+    def _gram_kind(low: str, s: int, sig: Signal) -> str:
+        """Dose words (``gramo``, ``bolsitas``) anchor like ``2g`` unless a bulk number precedes
+        (``500 gramos``, ``2 mil gramos``)."""
+        if sig.kind != "dose":
+            return sig.kind
+        j = s
+        while j > 0 and low[j - 1] == " ":
+            j -= 1
+        if low.endswith("mil", max(0, j - 4), j) and (j < 4 or not is_word(low[j - 4])):
+            return "unit"  # "2 mil gramos"
+        digits = 0
+        while j > 0 and low[j - 1].isdigit():
+            j, digits = j - 1, digits + 1
+        return "unit" if digits > 2 else "gram"
+
+    def decide(self, text: Prepared, cands: list[Cand], signals: dict[str, list[int]],
+               data: bytes | None = None) -> list[Cand]:
+        """Apply the context rule (module docstring); returns the confirmed candidates."""
+        for c in cands:
+            c.ok = c.strong = c.entry.ambiguity == "none"
+        if all(c.ok for c in cands):
+            return cands
+        if data is None:
+            data = text.lower.encode("latin-1", "replace")
+        low = text.lower
+        for c in cands:
+            if not c.ok:
+                _message(low, c)
+        sig = {k: list(v) for k, v in signals.items()}
+        pending = [c for c in cands if not c.ok and not c.entry.trade]
+        self._window_words(text, data, pending, sig)
+        for c in cands:
+            # Dealer terms and drug units anchor others unless they are everyday words (💰).
+            if c.entry.ambiguity != "high" and c.entry.category in ("dealing", "trafficker"):
+                sig.setdefault("drug", []).append(c.start)
+            elif c.entry.ambiguity != "high" and c.entry.category == "quantity":
+                sig.setdefault("gram", []).append(c.start)
+        peers = [c for c in cands if c.entry.ambiguity == "some" and not c.entry.trade]
+        peer_starts = [c.start for c in peers]
+        subs = [c for c in cands if not c.entry.trade]
+        sub_starts = [c.start for c in subs]
+
+        def trade_kinds(c: Cand, wide: bool) -> int:
+            """Kinds of trade context: a selling word, a price or quantity, another substance
+            term of another category."""
+            return (_near(sig.get("sell"), c, WINDOW, wide)
+                    + (_near(sig.get("price"), c, WINDOW, wide)
+                       or _near(sig.get("unit"), c, WINDOW, wide))
+                    + _peer(subs, sub_starts, c, True, wide))
+
+        def supported(c: Cand) -> bool:
+            c.strong = any(_near(sig.get(k), c) for k in _ANCHORS)
+            if c.strong:
+                return True
+            if c.entry.ambiguity == "high":
+                # Without an anchor, two different kinds of trade context, at least one of them
+                # in the term's own message. "delivery de hielo, Q450" is confirmed; "hay
+                # hielo", "hielo 5 lb Q15", "quiero coca con hielo", "💙💜 te quiero" are not;
+                # nor is "traé hielo" next to someone's "te debo Q500". A buyer's question is
+                # enough: "tenés hielo?".
+                here = trade_kinds(c, False)
+                return (here >= 2 or _asked(text.lower, sig.get("weak"), c)
+                        or (here == 1 and trade_kinds(c, True) >= 2))
+            return (any(_near(sig.get(k), c) for k in _SUPPORT)
+                    or _near(sig.get("weak"), c, NEAR) or _peer(peers, peer_starts, c, False))
+
+        def settle() -> None:
+            # ``some`` terms first: confirmed by an anchor, they anchor the ``high`` ones (a
+            # ``coca`` confirmed only by ``quiero`` does not make ``hielo`` a drug).
+            for ambiguity in ("some", "high"):
+                sig["term"] = [c.start for c in cands if c.strong and not c.entry.trade]
+                sig["soft"] = [c.start for c in cands
+                               if c.ok and not c.strong and not c.entry.trade]
+                for positions in sig.values():
+                    positions.sort()
+                for c in pending:
+                    if not c.ok and c.entry.ambiguity == ambiguity:
+                        c.ok = supported(c)
+
+        settle()
+        unsettled = [c for c in pending if not c.ok]
+        if unsettled:  # prices and quantities are read only where they can still decide
+            for lo, hi in _spans(unsettled):
+                _numbers(text, lo, min(hi, len(text.lower)), sig)
+            settle()
+        sig["term"] = [c.start for c in cands if c.ok and not c.entry.trade]
+        for c in cands:
+            if not c.ok and c.entry.trade:
+                c.ok = _near(sig["term"], c)
+        return [c for c in cands if c.ok]
