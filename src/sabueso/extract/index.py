@@ -25,43 +25,38 @@ rebuilding needs a permission (``add``) that readers such as prosecutors do not 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
-import pickle
-import tempfile
+import posixpath
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from sabueso.cases.access import Action, Actor, CaseRow, authorize
 from sabueso.core.canonical import canonical_json
-from sabueso.core.errors import SabuesoError
 from sabueso.core.timeutil import utcnow
 from sabueso.custody import ledger
 from sabueso.extract import engine
-from sabueso.extract.base import Context, Hit
-from sabueso.ingest.text import (
-    Reader,
-    best_reader,
-    read_records,
-    reader_by_name,
-    reader_versions,
-)
+from sabueso.extract.base import Context
+from sabueso.extract.itemread import Candidate, Extracted, Spool, extract_item
+from sabueso.extract.itemwrite import all_versions, value_key, write_batch
+from sabueso.ingest.chats.registry import HEAD_BYTES, best_format
+from sabueso.ingest.text import best_reader
 from sabueso.store.db import new_id
 from sabueso.store.schema import (
+    accounts,
+    chats,
     derivations,
     entities,
     item_derivations,
     items,
     mentions,
+    messages,
     records,
 )
 from sabueso.workspace import Workspace
@@ -75,24 +70,14 @@ __all__ = [
     "value_key",
 ]
 
-BATCH = 5000
 CHUNK_IDS = 500
-STREAM_WORKERS_ABOVE = 16 << 20  # plain-text items larger than this are scanned in processes
 SMALL_ITEM = 4 << 20  # items up to this size are read whole, in worker processes
 PARALLEL_ITEMS_FROM = 8  # fewer small items than this are read in this process
 IN_FLIGHT = 8  # small items queued per worker process
 WRITE_ITEMS = 200  # items written per transaction, at most ...
 WRITE_CHARS = 8 << 20  # ... and about this many characters of text
-
-
-def value_key(value: str) -> str:
-    """The SHA-256 of a canonical value: what the unique index holds (a URL can be longer
-    than a PostgreSQL B-tree entry may be)."""
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _db_text(text: str) -> str:
-    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+# Text readers whose files may be chat exports (WhatsApp .txt, Telegram .json / .html).
+_CHAT_CAPABLE = frozenset({"text", "html"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +106,7 @@ class DeriveSummary:
     items: int = 0  # items read
     records: int = 0
     mentions: int = 0
+    messages: int = 0  # chat messages among the records
     skipped: int = 0  # items no reader reads (images, archives, ...)
     already: int = 0  # items another run derived meanwhile
     failed: list[ItemFailure] = field(default_factory=list)
@@ -130,240 +116,29 @@ class DeriveSummary:
         return {"case": self.case, "derivation": self.derivation, "kind": self.kind,
                 "extractor_version": self.extractor_version,
                 "reader_versions": self.reader_versions, "items": self.items,
-                "records": self.records, "mentions": self.mentions, "skipped": self.skipped,
+                "records": self.records, "mentions": self.mentions,
+                "messages": self.messages, "skipped": self.skipped,
                 "failed": [f.as_dict() for f in self.failed], "entities": self.entities}
 
 
 @dataclass(frozen=True, slots=True)
-class _Candidate:
+class _Row:
     id: int
     no: int
     name: str
     media_type: str | None
     sha256: str
     size: int
+    kind: str
+    parent_id: int | None
+    original_path: str
 
 
-class _Spool:
-    """What one item yielded, kept on disk past a few MiB until it is written."""
-
-    def __init__(self) -> None:
-        self.file = tempfile.SpooledTemporaryFile(max_size=16 << 20)  # noqa: SIM115
-
-    def put(self, entry: tuple[Any, ...]) -> None:
-        pickle.dump(entry, self.file, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def entries(self) -> Iterator[tuple[Any, ...]]:
-        self.file.seek(0)
-        while True:
-            try:
-                yield pickle.load(self.file)  # our own data, written just before
-            except EOFError:
-                return
-
-    def close(self) -> None:
-        self.file.close()
-
-
-class _ListSpool:
-    """The same for a small item read in a worker process: a list sent back whole."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[Any, ...]] = []
-
-    def put(self, entry: tuple[Any, ...]) -> None:
-        self.items.append(entry)
-
-    def entries(self) -> Iterator[tuple[Any, ...]]:
-        return iter(self.items)
-
-    def close(self) -> None:
-        self.items = []
-
-
-@dataclass(slots=True)
-class _Extracted:
-    """What reading one item gave, ready to be written (or the error that stopped it)."""
-
-    cand: _Candidate
-    reader: str
-    spool: _Spool | _ListSpool
-    found: dict[tuple[str, str], str] = field(default_factory=dict)  # (type, value) -> attrs
-    finals: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # streamed records
-    records: int = 0
-    mentions: int = 0
-    encoding: str | None = None
-    error: tuple[str, str] | None = None  # (message key, message)
-    size: int = 0  # characters held for writing: bounds a batch
-
-
-class _UnexpectedError(SabuesoError):
-    """A reader or extractor failed in a way nobody planned for (a bug, or a library's)."""
-
-
-_UNEXPECTED = (OSError, RecursionError, MemoryError, ValueError, LookupError, TypeError,
-               AttributeError, ArithmeticError, AssertionError)
-
-
-def _extract(blob: str, cand: _Candidate, reader: Reader, ctx: Context, *,
-             in_memory: bool = False) -> _Extracted:
-    """Read the item whose content is the file ``blob`` and run the engine on each record.
-    A reader's failure comes back as ``error``, not raised: the run goes on."""
-    out = _Extracted(cand, reader.name, _ListSpool() if in_memory else _Spool())
-
-    def keep(ordinal: int, hits: list[Hit]) -> None:
-        if not hits:
-            return
-        rows = []
-        for hit in hits:
-            value = _db_text(hit.value)
-            if (hit.type, value) not in out.found:
-                out.found[(hit.type, value)] = canonical_json(dict(hit.attrs))
-            rows.append((hit.type, value, _db_text(hit.raw), hit.start, hit.end, hit.derived))
-        out.mentions += len(rows)
-        out.size += 64 * len(rows)
-        out.spool.put(("h", ordinal, rows))
-
-    try:
-        with open(blob, "rb") as fh:
-            for ordinal, record in enumerate(read_records(fh, cand.name, cand.media_type)):
-                out.records += 1
-                if record.streamed:
-                    out.spool.put(("r", ordinal, record.locator, None, 0, None, record.note))
-                    workers = (engine.default_workers()
-                               if cand.size > STREAM_WORKERS_ABOVE and not in_memory else 1)
-                    for block in engine.extract_blocks(record.open(), ctx, workers=workers):
-                        keep(ordinal, block)
-                    out.encoding = record.encoding
-                    out.finals[ordinal] = (record.chars, record.encoding)
-                else:
-                    text = record.text or ""
-                    out.size += len(text)
-                    out.spool.put(("r", ordinal, record.locator, text, len(text), None,
-                                   record.note))
-                    keep(ordinal, engine.extract_text(text, ctx))
-    except BaseException as exc:
-        out.spool.close()
-        if isinstance(exc, SabuesoError):
-            error: SabuesoError = exc
-        elif isinstance(exc, _UNEXPECTED):
-            error = _UnexpectedError("error.reader_unexpected", location=cand.name,
-                                     reason=f"{type(exc).__name__}: {exc}"[:300])
-        else:
-            raise
-        return _Extracted(cand, reader.name, _ListSpool(), error=(error.key, error.message()))
-    return out
-
-
-def _upsert_entities(conn: Connection, case_id: int,
-                     found: dict[tuple[str, str], str]) -> dict[tuple[str, str], int]:
-    """Insert the entities not yet in the case (in one global order, so two runs on
-    PostgreSQL cannot deadlock) and return the id of each."""
-    keyed = sorted(((t, value_key(v), v, attrs) for (t, v), attrs in found.items()))
-    stmt = pg_insert(entities) if conn.dialect.name == "postgresql" else sqlite_insert(entities)
-    for start in range(0, len(keyed), CHUNK_IDS):
-        chunk = keyed[start:start + CHUNK_IDS]
-        conn.execute(stmt.on_conflict_do_nothing(), [
-            {"case_id": case_id, "type": t, "value": v, "value_sha256": h, "attrs": a}
-            for t, h, v, a in chunk])
-    ids: dict[tuple[str, str], int] = {}
-    by_hash = {(t, h): v for t, h, v, _a in keyed}
-    hashes = sorted({h for _t, h, _v, _a in keyed})
-    for start in range(0, len(hashes), CHUNK_IDS):
-        rows = conn.execute(select(entities.c.id, entities.c.type, entities.c.value_sha256)
-                            .where(entities.c.case_id == case_id,
-                                   entities.c.value_sha256.in_(hashes[start:start + CHUNK_IDS])))
-        for row in rows:
-            value = by_hash.get((row.type, row.value_sha256))
-            if value is not None:
-                ids[(row.type, value)] = int(row.id)
-    return ids
-
-
-def _write_batch(ws: Workspace, actor: Actor, case: CaseRow, derivation_id: int,
-                 batch: list[_Extracted]) -> list[bool]:
-    """Store several items' records and mentions, each with its ledger entry, in one
-    transaction. For each item, False when another run derived it meanwhile."""
-    versions = reader_versions()
-    with ws.db.begin() as conn:
-        taken: set[int] = set(conn.execute(select(item_derivations.c.item_id).where(
-            item_derivations.c.item_id.in_([e.cand.id for e in batch]))).scalars())
-        todo = [e for e in batch if e.cand.id not in taken]
-        if todo:
-            conn.execute(insert(item_derivations), [{
-                "item_id": e.cand.id, "case_id": case.id, "derivation_id": derivation_id,
-                "status": "failed" if e.error else "ok", "reader": e.reader,
-                "reader_version": versions[e.reader], "records": e.records,
-                "mentions": e.mentions,
-                "error": _db_text(f"{e.error[0]}: {e.error[1]}") if e.error else None,
-            } for e in todo])
-        found: dict[tuple[str, str], str] = {}
-        for e in todo:
-            for key, attrs in e.found.items():
-                found.setdefault(key, attrs)
-        ids = _upsert_entities(conn, case.id, found) if found else {}
-        # Records first (a streamed record with its final size), then the mentions that
-        # point to them: two statements per batch rather than per item.
-        rows: list[dict[str, Any]] = []
-        record_ids: dict[tuple[int, int], int] = {}
-
-        def insert_records() -> None:
-            for row in conn.execute(insert(records).returning(
-                    records.c.id, records.c.item_id, records.c.ordinal), rows):
-                record_ids[(int(row.item_id), int(row.ordinal))] = int(row.id)
-            rows.clear()
-
-        for e in todo:
-            for entry in e.spool.entries():
-                if entry[0] == "r":
-                    _k, ordinal, locator, text, chars, encoding, note = entry
-                    chars, encoding = e.finals.get(ordinal, (chars, encoding))
-                    rows.append({"case_id": case.id, "item_id": e.cand.id,
-                                 "derivation_id": derivation_id, "ordinal": ordinal,
-                                 "locator": locator, "encoding": encoding, "chars": chars,
-                                 "text": text, "note": note})
-                    if len(rows) >= BATCH:
-                        insert_records()
-        if rows:
-            insert_records()
-        notes: list[tuple[str, str, dict[str, Any]]] = []
-        for e in todo:
-            item_id = e.cand.id
-            for entry in e.spool.entries():
-                if entry[0] != "h":
-                    continue
-                record_id = record_ids[(item_id, entry[1])]
-                for t, value, raw, start, end, derived in entry[2]:
-                    rows.append({"entity_id": ids[(t, value)], "record_id": record_id,
-                                 "item_id": item_id, "char_start": start, "char_end": end,
-                                 "raw": raw, "derived": derived})
-                if len(rows) >= BATCH:
-                    conn.execute(insert(mentions), rows)
-                    rows.clear()
-            subject = f"item:E-{e.cand.no}"
-            if e.error:
-                notes.append(("derive.failed", subject, {
-                    "derivation": derivation_id, "reader": e.reader, "sha256": e.cand.sha256,
-                    "error": e.error[0], "reason": _db_text(e.error[1])[:500]}))
-                continue
-            details: dict[str, Any] = {
-                "derivation": derivation_id, "reader": e.reader,
-                "reader_version": versions[e.reader], "sha256": e.cand.sha256,
-                "records": e.records, "mentions": e.mentions, "entities": len(e.found)}
-            if e.encoding:
-                details["encoding"] = e.encoding
-            notes.append(("derive.item", subject, details))
-        if rows:
-            conn.execute(insert(mentions), rows)
-        ledger.append_many(conn, chain=case.chain, actor=actor.name, case_id=case.id,
-                           entries=notes)
-    return [e.cand.id not in taken for e in batch]
-
-
-def _candidates(conn: Connection, case: CaseRow, nos: list[int] | None) -> list[_Candidate]:
+def _candidates(conn: Connection, case: CaseRow, nos: list[int] | None) -> list[_Row]:
     """Items holding content (files and archive members) not derived yet, in order."""
     base = (select(items.c.id, items.c.no, items.c.name, items.c.media_type,
-                   items.c.blob_sha256, items.c.size)
+                   items.c.blob_sha256, items.c.size, items.c.kind, items.c.parent_id,
+                   items.c.original_path)
             .outerjoin(item_derivations, item_derivations.c.item_id == items.c.id)
             .where(items.c.case_id == case.id, items.c.blob_sha256.is_not(None),
                    item_derivations.c.item_id.is_(None)))
@@ -375,40 +150,86 @@ def _candidates(conn: Connection, case: CaseRow, nos: list[int] | None) -> list[
         for start in range(0, len(wanted), CHUNK_IDS):
             rows += conn.execute(base.where(items.c.no.in_(wanted[start:start + CHUNK_IDS])))
         rows.sort(key=lambda r: r.no)
-    return [_Candidate(int(r.id), int(r.no), r.name, r.media_type, r.blob_sha256,
-                       int(r.size or 0)) for r in rows]
+    return [_Row(int(r.id), int(r.no), r.name, r.media_type, r.blob_sha256, int(r.size or 0),
+                 r.kind, r.parent_id, r.original_path) for r in rows]
 
 
-def _read_small(blob: str, cand: _Candidate, reader_name: str, ctx: Context) -> _Extracted:
+def _siblings(conn: Connection, case: CaseRow, row: _Row) -> tuple[tuple[str, int], ...]:
+    """The other files of the export ``row`` belongs to, by their path relative to its folder:
+    the members of the same archive, or the files under the same folder."""
+    folder = posixpath.dirname(row.original_path.replace("\\", "/"))
+    prefix = f"{folder}/" if folder else ""
+    query = select(items.c.no, items.c.original_path).where(
+        items.c.case_id == case.id, items.c.blob_sha256.is_not(None), items.c.id != row.id)
+    if row.kind == "member":
+        query = query.where(items.c.parent_id == row.parent_id)
+    else:
+        query = query.where(items.c.kind != "member",
+                            items.c.original_path.startswith(prefix, autoescape=True))
+    found: dict[str, int] = {}
+    for no, path in conn.execute(query.order_by(items.c.no)):
+        path = path.replace("\\", "/")
+        if path.startswith(prefix):
+            found.setdefault(path[len(prefix):], int(no))
+    return tuple(sorted(found.items()))
+
+
+def _plan(ws: Workspace, case: CaseRow, rows: list[_Row]) -> tuple[list[Candidate], list[_Row]]:
+    """How each item is read: a chat format when one recognises it, else the best text reader;
+    the items no reader reads are returned apart."""
+    work: list[Candidate] = []
+    skipped: list[_Row] = []
+    chat_rows: list[tuple[int, _Row]] = []
+    for row in rows:
+        reader = best_reader(row.media_type, row.name)
+        if reader is None:
+            skipped.append(row)
+            continue
+        cand = Candidate(row.id, row.no, row.name, row.media_type, row.sha256, row.size,
+                         reader=reader.name, zone=case.tz)
+        if reader.name in _CHAT_CAPABLE:
+            with ws.vault.open(row.sha256) as fh:
+                fmt = best_format(row.name, fh.read(HEAD_BYTES))
+            if fmt is not None:
+                cand = replace(cand, reader=fmt.name, chat=True)
+                chat_rows.append((len(work), row))
+        work.append(cand)
+    if chat_rows:
+        with ws.db.begin() as conn:
+            for index, row in chat_rows:
+                work[index] = replace(work[index], siblings=_siblings(conn, case, row))
+    return work, skipped
+
+
+def _read_small(blob: str, cand: Candidate, ctx: Context) -> Extracted:
     """In a worker process: read one small item into memory."""
-    return _extract(blob, cand, reader_by_name(reader_name), ctx, in_memory=True)
+    return extract_item(blob, cand, ctx, in_memory=True)
 
 
-def _read_all(ws: Workspace, work: list[tuple[_Candidate, Reader]],
-              ctx: Context) -> Iterator[_Extracted]:
+def _read_all(ws: Workspace, work: list[Candidate], ctx: Context) -> Iterator[Extracted]:
     """What each item yields, in order. Small items are read in worker processes when there
     are enough of them to be worth starting processes for; a large item is read here (its
     blocks are scanned in processes by the engine) once the small ones before it are done."""
     workers = engine.default_workers()
-    small = sum(1 for cand, _r in work if cand.size <= SMALL_ITEM)
+    small = sum(1 for cand in work if cand.size <= SMALL_ITEM)
     if (workers <= 1 or small < PARALLEL_ITEMS_FROM
             or "fork" not in multiprocessing.get_all_start_methods()):
-        for cand, reader in work:
-            yield _extract(str(ws.vault.path_for(cand.sha256)), cand, reader, ctx,
-                           in_memory=cand.size <= SMALL_ITEM)
+        for cand in work:
+            yield extract_item(str(ws.vault.path_for(cand.sha256)), cand, ctx,
+                               in_memory=cand.size <= SMALL_ITEM)
         return
     engine.warm(ctx)  # the families' tables are built once, before the workers fork
-    pending: deque[Future[_Extracted]] = deque()
+    pending: deque[Future[Extracted]] = deque()
     with ProcessPoolExecutor(max_workers=workers,
                              mp_context=multiprocessing.get_context("fork")) as pool:
-        for cand, reader in work:
+        for cand in work:
             blob = str(ws.vault.path_for(cand.sha256))
             if cand.size > SMALL_ITEM:
                 while pending:
                     yield pending.popleft().result()
-                yield _extract(blob, cand, reader, ctx)
+                yield extract_item(blob, cand, ctx)
                 continue
-            pending.append(pool.submit(_read_small, blob, cand, reader.name, ctx))
+            pending.append(pool.submit(_read_small, blob, cand, ctx))
             if len(pending) >= IN_FLIGHT * workers:
                 yield pending.popleft().result()
         while pending:
@@ -418,7 +239,7 @@ def _read_all(ws: Workspace, work: list[tuple[_Candidate, Reader]],
 def _run(ws: Workspace, actor: Actor, case: CaseRow, nos: list[int] | None,
          kind: str) -> DeriveSummary:
     engine.families()  # a missing extractor module fails here, before anything is written
-    versions = reader_versions()
+    versions = all_versions()
     summary = DeriveSummary(case.ref, None, kind, engine.EXTRACTOR_VERSION, versions)
     with ws.db.begin() as conn:
         found = _candidates(conn, case, nos)
@@ -437,15 +258,8 @@ def _run(ws: Workspace, actor: Actor, case: CaseRow, nos: list[int] | None,
                                "items": len(found)})
     summary.derivation = derivation_id
     ctx = Context(region=case.country)
-    skipped: list[_Candidate] = []
-    work: list[tuple[_Candidate, Reader]] = []
-    for cand in found:
-        reader = best_reader(cand.media_type, cand.name)
-        if reader is None:
-            skipped.append(cand)
-        else:
-            work.append((cand, reader))
-    batch: list[_Extracted] = []
+    work, skipped = _plan(ws, case, found)
+    batch: list[Extracted] = []
     held = 0
 
     def write() -> None:
@@ -453,14 +267,14 @@ def _run(ws: Workspace, actor: Actor, case: CaseRow, nos: list[int] | None,
         if not batch:
             return
         try:
-            wrote = _write_batch(ws, actor, case, derivation_id, batch)
+            wrote = write_batch(ws, actor, case, derivation_id, batch)
         except IntegrityError:
             # PostgreSQL: a concurrent run claimed one of these items first; one by one, the
             # items it claimed are counted as already derived.
             wrote = []
             for ext in batch:
                 try:
-                    wrote += _write_batch(ws, actor, case, derivation_id, [ext])
+                    wrote += write_batch(ws, actor, case, derivation_id, [ext])
                 except IntegrityError:
                     wrote.append(False)
         for ext, done in zip(batch, wrote, strict=True):
@@ -474,6 +288,7 @@ def _run(ws: Workspace, actor: Actor, case: CaseRow, nos: list[int] | None,
                 summary.items += 1
                 summary.records += ext.records
                 summary.mentions += ext.mentions
+                summary.messages += ext.messages
         batch.clear()
         held = 0
 
@@ -482,7 +297,7 @@ def _run(ws: Workspace, actor: Actor, case: CaseRow, nos: list[int] | None,
             batch.append(ext)
             held += ext.size
             if (len(batch) >= WRITE_ITEMS or held >= WRITE_CHARS
-                    or isinstance(ext.spool, _Spool)):
+                    or isinstance(ext.spool, Spool)):
                 write()
         write()
     finally:
@@ -510,7 +325,8 @@ def _run(ws: Workspace, actor: Actor, case: CaseRow, nos: list[int] | None,
         ledger.append(conn, chain=case.chain, actor=actor.name, action="derive.complete",
                       subject=f"derivation:{derivation_id}", case_id=case.id, details={
                           "items": summary.items, "records": summary.records,
-                          "mentions": summary.mentions, "skipped": summary.skipped,
+                          "mentions": summary.mentions, "messages": summary.messages,
+                          "skipped": summary.skipped,
                           "failed": [f"E-{f.no}" for f in summary.failed][:100],
                           "entities": summary.entities})
     return summary
@@ -546,6 +362,10 @@ def rebuild_case(ws: Workspace, ref: str) -> DeriveSummary:
         case_items = select(items.c.id).where(items.c.case_id == case.id).scalar_subquery()
         gone_mentions = conn.execute(delete(mentions).where(
             mentions.c.item_id.in_(case_items))).rowcount
+        gone_messages = conn.execute(delete(messages).where(
+            messages.c.case_id == case.id)).rowcount
+        conn.execute(delete(chats).where(chats.c.case_id == case.id))
+        conn.execute(delete(accounts).where(accounts.c.case_id == case.id))
         gone_records = conn.execute(delete(records).where(
             records.c.case_id == case.id)).rowcount
         conn.execute(delete(item_derivations).where(item_derivations.c.case_id == case.id))
@@ -558,7 +378,8 @@ def rebuild_case(ws: Workspace, ref: str) -> DeriveSummary:
         ledger.append(conn, chain=case.chain, actor=actor.name, action="derive.reset",
                       subject=f"case:{case.ref}", case_id=case.id,
                       details={"superseded": gone_runs, "records": gone_records,
-                               "mentions": gone_mentions, "entities": gone_entities})
+                               "mentions": gone_mentions, "messages": gone_messages,
+                               "entities": gone_entities})
     return _run(ws, actor, case, None, "rebuild")
 
 

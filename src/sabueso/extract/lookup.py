@@ -25,7 +25,8 @@ from sabueso.custody import ledger
 from sabueso.extract import engine
 from sabueso.extract.base import ALL_TYPES, Context
 from sabueso.extract.index import parse_attrs, value_key
-from sabueso.ingest.text import DecodedText, best_reader, reader_versions
+from sabueso.extract.itemwrite import all_versions
+from sabueso.ingest.text import DecodedText, best_reader
 from sabueso.store.schema import (
     derivations,
     entities,
@@ -134,7 +135,7 @@ class IndexStatus:
 
 
 def index_status(conn: Connection, case: CaseRow) -> IndexStatus:
-    versions = reader_versions()
+    versions = all_versions()
     runs = conn.execute(select(derivations.c.id, derivations.c.extractor_version,
                                derivations.c.status)
                         .where(derivations.c.case_id == case.id,

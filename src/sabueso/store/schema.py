@@ -265,3 +265,66 @@ mentions = Table(
     Index("ix_mentions_item", "item_id"),
     Index("ix_mentions_record", "record_id"),
 )
+
+# --------------------------------------------------------------------------- chat exports
+# Derived like records (rebuilt by ``sabueso reindex``): what chat-export parsers read out of
+# an evidence item. A message's text is its record (``records.text``), so search and the
+# entity index see it like any other text; these tables add who, where and when.
+
+chats = Table(
+    "chats",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("item_id", Integer, ForeignKey("items.id"), nullable=False),
+    Column("derivation_id", Integer, ForeignKey("derivations.id"), nullable=False),
+    Column("key", Text, nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("title", Text),
+    Column("kind", String(32)),
+    Column("platform_id", String(64)),
+    UniqueConstraint("item_id", "key", name="uq_chats_item_key"),
+    Index("ix_chats_case", "case_id"),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("key", Text, nullable=False),
+    Column("key_sha256", String(64), nullable=False),
+    Column("display_name", Text),
+    Column("phone", Text),  # as the export shows it
+    Column("platform_id", String(64)),
+    UniqueConstraint("case_id", "key_sha256", name="uq_accounts_case_key"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("item_id", Integer, ForeignKey("items.id"), nullable=False),
+    Column("chat_id", Integer, ForeignKey("chats.id"), nullable=False),
+    Column("record_id", Integer, ForeignKey("records.id"), nullable=False),
+    Column("ordinal", Integer, nullable=False),
+    Column("sender_id", Integer, ForeignKey("accounts.id")),
+    Column("sent_at", UTCDateTime),
+    Column("sent_text", Text, nullable=False),
+    Column("zone", String(64)),
+    Column("kind", String(16), nullable=False),
+    Column("service", String(64)),
+    Column("msg_id", String(64)),
+    Column("reply_to", String(64)),
+    Column("forwarded_from", Text),
+    Column("edited_at", UTCDateTime),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("attachments", Text),  # JSON list: name, kind, omitted, item (E-number) when found
+    UniqueConstraint("record_id", name="uq_messages_record"),
+    CheckConstraint("kind IN ('message', 'service')", name="kind"),
+    Index("ix_messages_case_sent", "case_id", "sent_at"),
+    Index("ix_messages_chat", "chat_id", "ordinal"),
+    Index("ix_messages_sender", "sender_id"),
+)

@@ -1,0 +1,242 @@
+"""Reading one evidence item for the case index: its text records (or, for a chat export, its
+chats, accounts and messages) and the selectors in each, into a spool ready to be written.
+
+Runs outside any transaction, in the command's process or in a worker process (small items):
+nothing here touches the database. A reader's or parser's failure comes back as
+``Extracted.error`` rather than raised, so a run goes on with the next item.
+
+Spool entries, in order (``sabueso.extract.itemwrite`` writes them):
+
+- ``("r", ordinal, locator, text, chars, encoding, note)``: a record (``text`` None when the
+  record was streamed: it is read again from the evidence when shown);
+- ``("h", ordinal, rows)``: the hits of record ``ordinal``;
+- ``("c", key, platform, title, kind, platform_id)``: a chat of an export;
+- ``("a", key, platform, display_name, phone, platform_id)``: an account of an export;
+- ``("m", ordinal, chat, sender, sent_at, sent_text, zone, kind, service, msg_id, reply_to,
+  forwarded_from, edited_at, deleted, attachments_json)``: record ``ordinal`` is a message.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any, BinaryIO, cast
+
+from sabueso.core.canonical import canonical_json
+from sabueso.core.errors import SabuesoError
+from sabueso.extract import engine
+from sabueso.extract.base import Context, Hit
+from sabueso.ingest.chats.model import Account, Chat, Message, Unparsed
+from sabueso.ingest.chats.registry import ChatSource, format_by_name
+from sabueso.ingest.text import read_records, reader_by_name
+
+__all__ = [
+    "CHAT_ACCOUNT_NOTE",
+    "Candidate",
+    "Extracted",
+    "ListSpool",
+    "Spool",
+    "db_text",
+    "extract_item",
+]
+
+STREAM_WORKERS_ABOVE = 16 << 20  # plain-text items larger than this are scanned in processes
+CHAT_ACCOUNT_NOTE = "chat.account"  # note of the record holding an account's phone as shown
+
+
+def db_text(text: str) -> str:
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An evidence item to derive. ``chat``: the chat format it is read with (None: text);
+    ``siblings``: for a chat export, the other files of the export (relative name -> E-no)."""
+
+    id: int
+    no: int
+    name: str
+    media_type: str | None
+    sha256: str
+    size: int
+    reader: str = ""
+    chat: bool = False
+    zone: str = "UTC"
+    siblings: tuple[tuple[str, int], ...] = ()
+
+
+class Spool:
+    """What one item yielded, kept on disk past a few MiB until it is written."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.SpooledTemporaryFile(max_size=16 << 20)  # noqa: SIM115
+
+    def put(self, entry: tuple[Any, ...]) -> None:
+        pickle.dump(entry, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def entries(self) -> Iterator[tuple[Any, ...]]:
+        self.file.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.file)  # our own data, written just before
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class ListSpool:
+    """The same for a small item read in a worker process: a list sent back whole."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[Any, ...]] = []
+
+    def put(self, entry: tuple[Any, ...]) -> None:
+        self.items.append(entry)
+
+    def entries(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self.items)
+
+    def close(self) -> None:
+        self.items = []
+
+
+@dataclass(slots=True)
+class Extracted:
+    """What reading one item gave, ready to be written (or the error that stopped it)."""
+
+    cand: Candidate
+    reader: str
+    spool: Spool | ListSpool
+    found: dict[tuple[str, str], str] = field(default_factory=dict)  # (type, value) -> attrs
+    finals: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # streamed records
+    records: int = 0
+    mentions: int = 0
+    messages: int = 0
+    encoding: str | None = None
+    error: tuple[str, str] | None = None  # (message key, message)
+    size: int = 0  # characters held for writing: bounds a batch
+
+
+class UnexpectedError(SabuesoError):
+    """A reader or extractor failed in a way nobody planned for (a bug, or a library's)."""
+
+
+_UNEXPECTED = (OSError, RecursionError, MemoryError, ValueError, LookupError, TypeError,
+               AttributeError, ArithmeticError, AssertionError)
+
+
+class _Sink:
+    def __init__(self, out: Extracted, ctx: Context) -> None:
+        self.out = out
+        self.ctx = ctx
+
+    def keep(self, ordinal: int, hits: list[Hit]) -> None:
+        if not hits:
+            return
+        out = self.out
+        rows = []
+        for hit in hits:
+            value = db_text(hit.value)
+            if (hit.type, value) not in out.found:
+                out.found[(hit.type, value)] = canonical_json(dict(hit.attrs))
+            rows.append((hit.type, value, db_text(hit.raw), hit.start, hit.end, hit.derived))
+        out.mentions += len(rows)
+        out.size += 64 * len(rows)
+        out.spool.put(("h", ordinal, rows))
+
+    def record(self, ordinal: int, locator: str | None, text: str, note: str | None) -> None:
+        text = db_text(text)
+        self.out.records += 1
+        self.out.size += len(text)
+        self.out.spool.put(("r", ordinal, locator, text, len(text), None, note))
+        self.keep(ordinal, engine.extract_text(text, self.ctx))
+
+
+def _read_text(fh: IO[bytes], cand: Candidate, sink: _Sink, in_memory: bool) -> None:
+    out = sink.out
+    for ordinal, record in enumerate(read_records(fh, cand.name, cand.media_type)):
+        if record.streamed:
+            out.records += 1
+            out.spool.put(("r", ordinal, record.locator, None, 0, None, record.note))
+            workers = (engine.default_workers()
+                       if cand.size > STREAM_WORKERS_ABOVE and not in_memory else 1)
+            for block in engine.extract_blocks(record.open(), sink.ctx, workers=workers):
+                sink.keep(ordinal, block)
+            out.encoding = record.encoding
+            out.finals[ordinal] = (record.chars, record.encoding)
+        else:
+            sink.record(ordinal, record.locator, record.text or "", record.note)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _read_chat(fh: IO[bytes], cand: Candidate, sink: _Sink) -> None:
+    """A chat export: a record per message (its text), per unparsed piece, and per account
+    shown with a phone number (so the number is an entity like any other phone)."""
+    fmt = format_by_name(cand.reader)
+    siblings = dict(cand.siblings)
+    source = ChatSource(cand.name, cand.zone, frozenset(siblings))
+    out = sink.out
+    ordinal = 0
+    for event in fmt.parse(cast(BinaryIO, fh), source):
+        if isinstance(event, Message):
+            sink.record(ordinal, event.locator, event.text, None)
+            attachments = [{"name": a.name, "kind": a.kind, "omitted": a.omitted,
+                            "item": f"E-{siblings[a.name]}" if a.name in siblings else None}
+                           for a in event.attachments]
+            out.spool.put(("m", ordinal, event.chat, event.sender, _iso(event.sent_at),
+                           db_text(event.sent_text), event.zone, event.kind, event.service,
+                           event.msg_id, event.reply_to,
+                           db_text(event.forwarded_from) if event.forwarded_from else None,
+                           _iso(event.edited_at), event.deleted,
+                           json.dumps(attachments, ensure_ascii=False) if attachments
+                           else None))
+            out.messages += 1
+            ordinal += 1
+        elif isinstance(event, Unparsed):
+            sink.record(ordinal, event.locator, event.text, f"unparsed: {event.reason}")
+            ordinal += 1
+        elif isinstance(event, Account):
+            out.spool.put(("a", event.key, event.platform,
+                           db_text(event.display_name) if event.display_name else None,
+                           event.phone, event.platform_id))
+            if event.phone:
+                sink.record(ordinal, f"account {event.key}", event.phone, CHAT_ACCOUNT_NOTE)
+                ordinal += 1
+        elif isinstance(event, Chat):
+            out.spool.put(("c", event.key, event.platform,
+                           db_text(event.title) if event.title else None, event.kind,
+                           event.platform_id))
+
+
+def extract_item(blob: str, cand: Candidate, ctx: Context, *,
+                 in_memory: bool = False) -> Extracted:
+    """Read the item whose content is the file ``blob`` with ``cand.reader`` and run the
+    engine on each record."""
+    out = Extracted(cand, cand.reader, ListSpool() if in_memory else Spool())
+    sink = _Sink(out, ctx)
+    try:
+        with open(blob, "rb") as fh:
+            if cand.chat:
+                _read_chat(fh, cand, sink)
+            else:
+                reader_by_name(cand.reader)  # an unknown reader is a bug: fail loudly
+                _read_text(fh, cand, sink, in_memory)
+    except BaseException as exc:
+        out.spool.close()
+        if isinstance(exc, SabuesoError):
+            error: SabuesoError = exc
+        elif isinstance(exc, _UNEXPECTED):
+            error = UnexpectedError("error.reader_unexpected", location=cand.name,
+                                    reason=f"{type(exc).__name__}: {exc}"[:300])
+        else:
+            raise
+        return Extracted(cand, cand.reader, ListSpool(), error=(error.key, error.message()))
+    return out

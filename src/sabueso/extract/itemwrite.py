@@ -1,0 +1,235 @@
+"""Writing what ``itemread`` spooled: several items per transaction, each with its ledger entry.
+
+Records go first (one statement per few thousand rows), then the chats and accounts of chat
+exports, then the mentions and messages that point to them. Entities and accounts are shared
+by the whole case: inserted when missing (in one global order, so two runs on PostgreSQL cannot
+deadlock), then looked up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from sabueso.cases.access import Actor, CaseRow
+from sabueso.custody import ledger
+from sabueso.extract.itemread import Extracted, db_text
+from sabueso.ingest.chats.registry import format_versions
+from sabueso.ingest.text import reader_versions
+from sabueso.store.schema import (
+    accounts,
+    chats,
+    entities,
+    item_derivations,
+    mentions,
+    messages,
+    records,
+)
+from sabueso.workspace import Workspace
+
+__all__ = ["all_versions", "value_key", "write_batch"]
+
+BATCH = 5000
+CHUNK_IDS = 500
+
+
+def value_key(value: str) -> str:
+    """The SHA-256 of a canonical value: what the unique index holds (a URL can be longer
+    than a PostgreSQL B-tree entry may be)."""
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def all_versions() -> dict[str, str]:
+    """Every reader's and chat format's version, as the index records them."""
+    return {**reader_versions(), **format_versions()}
+
+
+def _insert_missing(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    stmt = pg_insert(table) if conn.dialect.name == "postgresql" else sqlite_insert(table)
+    for start in range(0, len(rows), CHUNK_IDS):
+        conn.execute(stmt.on_conflict_do_nothing(), rows[start:start + CHUNK_IDS])
+
+
+def upsert_entities(conn: Connection, case_id: int,
+                    found: dict[tuple[str, str], str]) -> dict[tuple[str, str], int]:
+    """Insert the entities not yet in the case and return the id of each."""
+    keyed = sorted(((t, value_key(v), v, attrs) for (t, v), attrs in found.items()))
+    _insert_missing(conn, entities, [
+        {"case_id": case_id, "type": t, "value": v, "value_sha256": h, "attrs": a}
+        for t, h, v, a in keyed])
+    ids: dict[tuple[str, str], int] = {}
+    by_hash = {(t, h): v for t, h, v, _a in keyed}
+    hashes = sorted({h for _t, h, _v, _a in keyed})
+    for start in range(0, len(hashes), CHUNK_IDS):
+        rows = conn.execute(select(entities.c.id, entities.c.type, entities.c.value_sha256)
+                            .where(entities.c.case_id == case_id,
+                                   entities.c.value_sha256.in_(hashes[start:start + CHUNK_IDS])))
+        for row in rows:
+            value = by_hash.get((row.type, row.value_sha256))
+            if value is not None:
+                ids[(row.type, value)] = int(row.id)
+    return ids
+
+
+def _upsert_accounts(conn: Connection, case_id: int,
+                     found: dict[str, tuple[Any, ...]]) -> dict[str, int]:
+    """Accounts by key: the first description seen of each is kept."""
+    keyed = sorted((value_key(key), key, entry) for key, entry in found.items())
+    _insert_missing(conn, accounts, [
+        {"case_id": case_id, "platform": e[2], "key": key, "key_sha256": h,
+         "display_name": e[3], "phone": e[4], "platform_id": e[5]} for h, key, e in keyed])
+    ids: dict[str, int] = {}
+    by_hash = {h: key for h, key, _e in keyed}
+    hashes = sorted(by_hash)
+    for start in range(0, len(hashes), CHUNK_IDS):
+        for row in conn.execute(select(accounts.c.id, accounts.c.key_sha256).where(
+                accounts.c.case_id == case_id,
+                accounts.c.key_sha256.in_(hashes[start:start + CHUNK_IDS]))):
+            ids[by_hash[row.key_sha256]] = int(row.id)
+    return ids
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def write_batch(ws: Workspace, actor: Actor, case: CaseRow, derivation_id: int,
+                batch: list[Extracted]) -> list[bool]:
+    """Store several items' records, mentions and chat rows, each item with its ledger entry,
+    in one transaction. For each item, False when another run derived it meanwhile."""
+    versions = all_versions()
+    with ws.db.begin() as conn:
+        taken: set[int] = set(conn.execute(select(item_derivations.c.item_id).where(
+            item_derivations.c.item_id.in_([e.cand.id for e in batch]))).scalars())
+        todo = [e for e in batch if e.cand.id not in taken]
+        if todo:
+            conn.execute(insert(item_derivations), [{
+                "item_id": e.cand.id, "case_id": case.id, "derivation_id": derivation_id,
+                "status": "failed" if e.error else "ok", "reader": e.reader,
+                "reader_version": versions[e.reader], "records": e.records,
+                "mentions": e.mentions,
+                "error": db_text(f"{e.error[0]}: {e.error[1]}") if e.error else None,
+            } for e in todo])
+        found: dict[tuple[str, str], str] = {}
+        for e in todo:
+            for key, attrs in e.found.items():
+                found.setdefault(key, attrs)
+        ids = upsert_entities(conn, case.id, found) if found else {}
+        record_ids = _write_records(conn, case, derivation_id, todo)
+        chat_ids, account_ids = _write_chats(conn, case, derivation_id, todo)
+        rows: list[dict[str, Any]] = []
+        said: list[dict[str, Any]] = []
+        notes: list[tuple[str, str, dict[str, Any]]] = []
+        for e in todo:
+            item_id = e.cand.id
+            for entry in e.spool.entries():
+                kind = entry[0]
+                if kind == "h":
+                    record_id = record_ids[(item_id, entry[1])]
+                    for t, value, raw, start, end, derived in entry[2]:
+                        rows.append({"entity_id": ids[(t, value)], "record_id": record_id,
+                                     "item_id": item_id, "char_start": start,
+                                     "char_end": end, "raw": raw, "derived": derived})
+                    if len(rows) >= BATCH:
+                        conn.execute(insert(mentions), rows)
+                        rows.clear()
+                elif kind == "m":
+                    (_k, ordinal, chat, sender, sent_at, sent_text, zone, mkind, service,
+                     msg_id, reply_to, forwarded, edited_at, deleted, attachments) = entry
+                    said.append({
+                        "case_id": case.id, "item_id": item_id,
+                        "chat_id": chat_ids[(item_id, chat)],
+                        "record_id": record_ids[(item_id, ordinal)], "ordinal": ordinal,
+                        "sender_id": account_ids.get(sender) if sender else None,
+                        "sent_at": _instant(sent_at), "sent_text": sent_text, "zone": zone,
+                        "kind": mkind, "service": service, "msg_id": msg_id,
+                        "reply_to": reply_to, "forwarded_from": forwarded,
+                        "edited_at": _instant(edited_at), "deleted": bool(deleted),
+                        "attachments": attachments})
+                    if len(said) >= BATCH:
+                        conn.execute(insert(messages), said)
+                        said.clear()
+            notes.append(_ledger_note(e, derivation_id, versions))
+        if rows:
+            conn.execute(insert(mentions), rows)
+        if said:
+            conn.execute(insert(messages), said)
+        ledger.append_many(conn, chain=case.chain, actor=actor.name, case_id=case.id,
+                           entries=notes)
+    return [e.cand.id not in taken for e in batch]
+
+
+def _write_records(conn: Connection, case: CaseRow, derivation_id: int,
+                   todo: list[Extracted]) -> dict[tuple[int, int], int]:
+    rows: list[dict[str, Any]] = []
+    record_ids: dict[tuple[int, int], int] = {}
+
+    def flush() -> None:
+        for row in conn.execute(insert(records).returning(
+                records.c.id, records.c.item_id, records.c.ordinal), rows):
+            record_ids[(int(row.item_id), int(row.ordinal))] = int(row.id)
+        rows.clear()
+
+    for e in todo:
+        for entry in e.spool.entries():
+            if entry[0] == "r":
+                _k, ordinal, locator, text, chars, encoding, note = entry
+                chars, encoding = e.finals.get(ordinal, (chars, encoding))
+                rows.append({"case_id": case.id, "item_id": e.cand.id,
+                             "derivation_id": derivation_id, "ordinal": ordinal,
+                             "locator": locator, "encoding": encoding, "chars": chars,
+                             "text": text, "note": note})
+                if len(rows) >= BATCH:
+                    flush()
+    if rows:
+        flush()
+    return record_ids
+
+
+def _write_chats(conn: Connection, case: CaseRow, derivation_id: int, todo: list[Extracted]
+                 ) -> tuple[dict[tuple[int, str], int], dict[str, int]]:
+    chat_rows: list[dict[str, Any]] = []
+    found_accounts: dict[str, tuple[Any, ...]] = {}
+    for e in todo:
+        if not e.cand.chat:
+            continue
+        for entry in e.spool.entries():
+            if entry[0] == "c":
+                _k, key, platform, title, kind, platform_id = entry
+                chat_rows.append({"case_id": case.id, "item_id": e.cand.id,
+                                  "derivation_id": derivation_id, "key": key,
+                                  "platform": platform, "title": title, "kind": kind,
+                                  "platform_id": platform_id})
+            elif entry[0] == "a":
+                found_accounts.setdefault(entry[1], entry)
+    chat_ids: dict[tuple[int, str], int] = {}
+    if chat_rows:
+        for row in conn.execute(insert(chats).returning(chats.c.id, chats.c.item_id,
+                                                        chats.c.key), chat_rows):
+            chat_ids[(int(row.item_id), row.key)] = int(row.id)
+    account_ids = _upsert_accounts(conn, case.id, found_accounts) if found_accounts else {}
+    return chat_ids, account_ids
+
+
+def _ledger_note(e: Extracted, derivation_id: int,
+                 versions: dict[str, str]) -> tuple[str, str, dict[str, Any]]:
+    subject = f"item:E-{e.cand.no}"
+    if e.error:
+        return ("derive.failed", subject, {
+            "derivation": derivation_id, "reader": e.reader, "sha256": e.cand.sha256,
+            "error": e.error[0], "reason": db_text(e.error[1])[:500]})
+    details: dict[str, Any] = {
+        "derivation": derivation_id, "reader": e.reader,
+        "reader_version": versions[e.reader], "sha256": e.cand.sha256,
+        "records": e.records, "mentions": e.mentions, "entities": len(e.found)}
+    if e.cand.chat:
+        details["messages"] = e.messages
+        details["zone"] = e.cand.zone
+    if e.encoding:
+        details["encoding"] = e.encoding
+    return ("derive.item", subject, details)

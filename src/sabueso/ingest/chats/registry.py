@@ -1,0 +1,98 @@
+"""The chat-export formats Sabueso reads, chosen by best score (DESIGN.md §2).
+
+Each format declares how well it recognises a file from its name and first bytes
+(``match``: 0 no, 100 certain) and how to read it (``parse``: a stream of
+``sabueso.ingest.chats.model`` events). The case index asks ``best_format`` for every text-like
+evidence item before the plain text readers: an export is read as chats, accounts and messages,
+not as one block of text. ``sabueso add --as`` forces a format by name.
+
+Formats are modules listed in ``_FORMAT_MODULES``, each exposing ``FORMATS`` (a list of
+``ChatFormat``); a new export dialect is one new module and one line here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from sabueso.core.errors import InputError
+from sabueso.ingest.chats.model import ChatEvent
+
+__all__ = [
+    "MATCH_THRESHOLD",
+    "ChatFormat",
+    "ChatSource",
+    "best_format",
+    "format_by_name",
+    "format_versions",
+    "formats",
+]
+
+# A file is read as a chat export from this score on.
+MATCH_THRESHOLD = 50
+# Bytes of a file its format is recognised from.
+HEAD_BYTES = 64 << 10
+
+_FORMAT_MODULES: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSource:
+    """What a parser knows of the file besides its bytes.
+
+    ``zone``: the time zone local times are read in (``--tz`` or the case's); ``siblings``:
+    the names (paths relative to the export's folder, ``/``-separated) of the other files of
+    the same export, to link attachment lines to them."""
+
+    name: str
+    zone: str
+    siblings: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatFormat:
+    name: str  # "whatsapp", "telegram-json", "telegram-html"
+    version: str  # bump when its output can change for the same file
+    platform: str
+    match: Callable[[str, bytes], int]
+    parse: Callable[[BinaryIO, ChatSource], Iterator[ChatEvent]]
+
+
+_loaded: list[ChatFormat] | None = None
+
+
+def formats() -> list[ChatFormat]:
+    global _loaded
+    if _loaded is None:
+        found: list[ChatFormat] = []
+        for module in _FORMAT_MODULES:
+            found.extend(importlib.import_module(module).FORMATS)
+        _loaded = found
+    return _loaded
+
+
+def format_by_name(name: str) -> ChatFormat:
+    for fmt in formats():
+        if fmt.name == name or fmt.platform == name:
+            return fmt
+    raise InputError("error.chat_format_unknown", name=name,
+                     known=", ".join(sorted({f.name for f in formats()})) or "-")
+
+
+def best_format(name: str, head: bytes) -> ChatFormat | None:
+    """The format that recognises this file best, or None when none reaches the threshold."""
+    best: tuple[int, ChatFormat] | None = None
+    for fmt in formats():
+        try:
+            score = fmt.match(name, head)
+        except (ValueError, LookupError, UnicodeError):
+            continue
+        if score >= MATCH_THRESHOLD and (best is None or score > best[0]):
+            best = (score, fmt)
+    return best[1] if best else None
+
+
+def format_versions() -> dict[str, str]:
+    return {fmt.name: fmt.version for fmt in formats()}
