@@ -121,3 +121,39 @@ def test_a_chat_export_becomes_chats_accounts_and_messages(env: Env, tmp_path: P
         assert conn.execute(select(func.count()).select_from(accounts)).scalar() == 2
         assert conn.execute(select(func.count()).select_from(chats)).scalar() == 1
     assert env.run("verify", REF).code == 0
+
+
+def test_chats_and_messages_commands(env: Env, tmp_path: Path, fake_format: None) -> None:
+    env.new_case(REF)
+    folder = write_files(tmp_path / "ev", {"chat.txt": EXPORT})
+    env.ok("add", REF, str(folder / "chat.txt"))  # derives at once, with the fake format
+    [chat] = env.ok("chats", REF, "--json").json()["chats"]
+    assert chat["messages"] == 3 and chat["senders"] == 2 and chat["platform"] == "whatsapp"
+    assert chat["first"].startswith("2026-11-12T20:01:00") and chat["last"].startswith(
+        "2026-11-12T20:04:00")
+    rows = env.ok("messages", REF, "--json").jsonl()
+    assert [r["text"] for r in rows] == ["Hola, hay mota? pagá a ventas@colibri.com",
+                                         "Foto del menú", "audio"]
+    assert rows[0]["sender"] == "+502 5512 3456" and rows[0]["sender_phone"] == "+502 5512 3456"
+    assert rows[1]["sender"] == "Colibrí" and rows[1]["locator"] == "line 4"
+    # filters: sender, time window in the case's zone (UTC-6), chat, limit
+    assert [r["ordinal"] for r in env.ok("messages", REF, "--sender", "colib",
+                                         "--json").jsonl()] == [1, 2]
+    window = env.ok("messages", REF, "--from", "2026-11-12T14:02", "--to", "2026-11-12T14:04",
+                    "--json").jsonl()
+    assert [r["text"] for r in window] == ["Foto del menú"]
+    assert len(env.ok("messages", REF, "--chat", str(chat["chat"]), "--limit", "1",
+                      "--json").jsonl()) == 1
+    assert env.ok("messages", REF, "--chat", "999", "--json").out == ""
+    table = env.ok("messages", REF).out
+    assert "Colibrí" in table and "IMG-001.jpg" in table and "2026-11-12 14:01:00" in table
+    # bad input and need-to-know
+    assert env.run("messages", REF, "--from", "ayer").code == 2
+    assert env.run("messages", "NO-EXISTE").code == 3
+    env.ok("user", "add", "beto", "--role", "analyst")
+    assert env.run("messages", REF, user="beto").code == 3
+    log = env.ok("log", REF, "--json").jsonl()
+    views = [e for e in log if e["action"] in ("chats.list", "messages.list")]
+    assert views[0]["action"] == "chats.list"
+    assert {"sender": "colib", "chat": None, "from": None, "to": None,
+            "limit": None} in [v["details"] for v in views]

@@ -10,7 +10,14 @@ from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 
 from sabueso import __version__
-from sabueso.cli import cases_cmd, custody_cmd, evidence_cmd, extract_cmd, system_cmd
+from sabueso.cli import (
+    cases_cmd,
+    chats_cmd,
+    custody_cmd,
+    evidence_cmd,
+    extract_cmd,
+    system_cmd,
+)
 from sabueso.cli.output import err_console
 from sabueso.core.errors import SabuesoError
 from sabueso.core.i18n import t
@@ -47,6 +54,7 @@ cases_cmd.register(app)
 evidence_cmd.register(app)
 custody_cmd.register(app)
 extract_cmd.register(app)
+chats_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,8 +12,9 @@ Spool entries, in order (``sabueso.extract.itemwrite`` writes them):
 - ``("h", ordinal, rows)``: the hits of record ``ordinal``;
 - ``("c", key, platform, title, kind, platform_id)``: a chat of an export;
 - ``("a", key, platform, display_name, phone, platform_id)``: an account of an export;
-- ``("m", ordinal, chat, sender, sent_at, sent_text, zone, kind, service, msg_id, reply_to,
-  forwarded_from, edited_at, deleted, attachments_json)``: record ``ordinal`` is a message.
+- ``("m", ordinal, message_ordinal, chat, sender, sent_at, sent_text, zone, kind, service,
+  msg_id, reply_to, forwarded_from, edited_at, deleted, attachments_json)``: record
+  ``ordinal`` is a message (``message_ordinal`` its place among the export's messages).
 """
 
 from __future__ import annotations
@@ -191,9 +192,9 @@ def _read_chat(fh: IO[bytes], cand: Candidate, sink: _Sink) -> None:
             attachments = [{"name": a.name, "kind": a.kind, "omitted": a.omitted,
                             "item": f"E-{siblings[a.name]}" if a.name in siblings else None}
                            for a in event.attachments]
-            out.spool.put(("m", ordinal, event.chat, event.sender, _iso(event.sent_at),
-                           db_text(event.sent_text), event.zone, event.kind, event.service,
-                           event.msg_id, event.reply_to,
+            out.spool.put(("m", ordinal, event.ordinal, event.chat, event.sender,
+                           _iso(event.sent_at), db_text(event.sent_text), event.zone,
+                           event.kind, event.service, event.msg_id, event.reply_to,
                            db_text(event.forwarded_from) if event.forwarded_from else None,
                            _iso(event.edited_at), event.deleted,
                            json.dumps(attachments, ensure_ascii=False) if attachments

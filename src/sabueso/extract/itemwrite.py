@@ -139,12 +139,12 @@ def write_batch(ws: Workspace, actor: Actor, case: CaseRow, derivation_id: int,
                         conn.execute(insert(mentions), rows)
                         rows.clear()
                 elif kind == "m":
-                    (_k, ordinal, chat, sender, sent_at, sent_text, zone, mkind, service,
-                     msg_id, reply_to, forwarded, edited_at, deleted, attachments) = entry
+                    (_k, ordinal, msg_ordinal, chat, sender, sent_at, sent_text, zone, mkind,
+                     service, msg_id, reply_to, forwarded, edited_at, deleted, attachments) = entry
                     said.append({
                         "case_id": case.id, "item_id": item_id,
                         "chat_id": chat_ids[(item_id, chat)],
-                        "record_id": record_ids[(item_id, ordinal)], "ordinal": ordinal,
+                        "record_id": record_ids[(item_id, ordinal)], "ordinal": msg_ordinal,
                         "sender_id": account_ids.get(sender) if sender else None,
                         "sent_at": _instant(sent_at), "sent_text": sent_text, "zone": zone,
                         "kind": mkind, "service": service, "msg_id": msg_id,

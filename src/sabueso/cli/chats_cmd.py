@@ -1,0 +1,80 @@
+"""``sabueso chats`` and ``sabueso messages``: the chat exports of a case."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from sabueso.cli.output import console, emit_json, emit_jsonl, local_time, shown
+from sabueso.core.errors import InputError
+from sabueso.core.i18n import t
+from sabueso.core.timeutil import get_zone, parse_instant
+from sabueso.workspace import Workspace
+
+JSON_OPT = typer.Option(False, "--json", help=t("cli.opt.json"))
+REF_ARG = typer.Argument(..., help=t("cli.arg.ref"))
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("chats", help=t("cli.chats.help"))
+    def chats_command(ref: str = REF_ARG, json_out: bool = JSON_OPT) -> None:
+        from sabueso.extract.chatlookup import list_chats
+
+        case, rows = list_chats(Workspace.open(), ref)
+        if json_out:
+            emit_json({"case": case.ref, "chats": [r.as_dict() for r in rows]})
+            return
+        table = Table(title=t("cli.chats.title", ref=case.ref, tz=case.tz))
+        for key in ("col.chat", "col.item", "col.platform", "col.title", "col.messages",
+                    "col.senders", "col.first", "col.last"):
+            table.add_column(t(key))
+        for r in rows:
+            table.add_row(str(r.id), f"E-{r.item}", r.platform, shown(r.title or ""),
+                          str(r.messages), str(r.senders),
+                          local_time(r.first, case.tz, offset=False),
+                          local_time(r.last, case.tz, offset=False))
+        console.print(table)
+
+    @app.command("messages", help=t("cli.messages.help"))
+    def messages_command(
+        ref: str = REF_ARG,
+        chat: int | None = typer.Option(None, "--chat", help=t("cli.opt.chat")),
+        since: str | None = typer.Option(None, "--from", help=t("cli.opt.from")),
+        until: str | None = typer.Option(None, "--to", help=t("cli.opt.to")),
+        sender: str | None = typer.Option(None, "--sender", help=t("cli.opt.sender")),
+        limit: int | None = typer.Option(None, "--limit", help=t("cli.opt.limit")),
+        json_out: bool = JSON_OPT,
+    ) -> None:
+        from sabueso.cases.access import Action, authorize
+        from sabueso.extract.chatlookup import MessageFilter, list_messages
+
+        ws = Workspace.open()
+        _actor, case = authorize(ws.db, ws.actor, ref, Action.READ)  # exit 3 before exit 2
+        zone = get_zone(case.tz)
+        flt = MessageFilter(
+            chat=chat, sender=sender, limit=limit,
+            since=parse_instant(since, default_tz=zone, field="--from") if since else None,
+            until=parse_instant(until, default_tz=zone, field="--to") if until else None)
+        if limit is not None and limit <= 0:
+            raise InputError("error.bad_limit", value=str(limit))
+        case, rows = list_messages(ws, ref, flt)
+        if json_out:
+            emit_jsonl(r.as_dict() for r in rows)
+            return
+        table = Table(title=t("cli.messages.title", ref=case.ref, tz=case.tz))
+        for key in ("col.when", "col.sender", "col.text", "col.where"):
+            table.add_column(t(key), overflow="fold")
+        for r in rows:
+            text = r.text
+            if r.kind == "service":
+                text = f"[{r.service or t('col.service')}] {text}"
+            for att in r.attachments:
+                text += f"\n📎 {att.get('name') or '?'}" + (f" ({att['item']})"
+                                                           if att.get("item") else "")
+            table.add_row(local_time(r.sent_at, case.tz, offset=False) or r.sent_text,
+                          shown(r.sender or ""), shown(text),
+                          f"E-{r.item} {shown(r.locator or '')}")
+        console.print(table)
+
+
+__all__ = ["register"]

@@ -1,0 +1,168 @@
+"""Reading a case's chat exports: its chats with their counts, and messages in time order.
+
+Every read needs the ``read`` permission on the case and is recorded in the ledger
+(``chats.list``, ``messages.list``) with the filters used, like every other view.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from sabueso.cases.access import Action, CaseRow, authorize
+from sabueso.core.timeutil import iso_utc
+from sabueso.custody import ledger
+from sabueso.store.schema import accounts, chats, items, messages, records
+from sabueso.workspace import Workspace
+
+__all__ = ["ChatRow", "MessageFilter", "MessageRow", "list_chats", "list_messages"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRow:
+    id: int
+    item: int
+    platform: str
+    title: str | None
+    kind: str | None
+    messages: int
+    senders: int
+    first: datetime | None
+    last: datetime | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"chat": self.id, "item": f"E-{self.item}", "platform": self.platform,
+                "title": self.title, "kind": self.kind, "messages": self.messages,
+                "senders": self.senders,
+                "first": iso_utc(self.first) if self.first else None,
+                "last": iso_utc(self.last) if self.last else None}
+
+
+@dataclass(slots=True)
+class MessageRow:
+    chat: int
+    chat_title: str | None
+    item: int
+    locator: str | None
+    ordinal: int
+    sender: str | None  # the account's display name, else its key
+    sender_key: str | None
+    sender_phone: str | None
+    sent_at: datetime | None
+    sent_text: str
+    zone: str | None
+    kind: str
+    service: str | None
+    text: str
+    msg_id: str | None = None
+    reply_to: str | None = None
+    forwarded_from: str | None = None
+    edited_at: datetime | None = None
+    deleted: bool = False
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"chat": self.chat, "chat_title": self.chat_title, "item": f"E-{self.item}",
+                "locator": self.locator, "ordinal": self.ordinal, "sender": self.sender,
+                "sender_key": self.sender_key, "sender_phone": self.sender_phone,
+                "sent_at": iso_utc(self.sent_at) if self.sent_at else None,
+                "sent_text": self.sent_text, "zone": self.zone, "kind": self.kind,
+                "service": self.service, "text": self.text, "msg_id": self.msg_id,
+                "reply_to": self.reply_to, "forwarded_from": self.forwarded_from,
+                "edited_at": iso_utc(self.edited_at) if self.edited_at else None,
+                "deleted": self.deleted, "attachments": self.attachments}
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFilter:
+    chat: int | None = None
+    since: datetime | None = None  # inclusive, UTC
+    until: datetime | None = None  # exclusive, UTC
+    sender: str | None = None  # part of a sender's name, key or phone (case-insensitive)
+    limit: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"chat": self.chat, "from": iso_utc(self.since) if self.since else None,
+                "to": iso_utc(self.until) if self.until else None, "sender": self.sender,
+                "limit": self.limit}
+
+
+def list_chats(ws: Workspace, ref: str) -> tuple[CaseRow, list[ChatRow]]:
+    actor, case = authorize(ws.db, ws.actor, ref, Action.READ)
+    with ws.db.begin() as conn:
+        query = (select(chats.c.id, items.c.no, chats.c.platform, chats.c.title, chats.c.kind,
+                        func.count(messages.c.id).label("n"),
+                        func.count(func.distinct(messages.c.sender_id)).label("senders"),
+                        func.min(messages.c.sent_at).label("first"),
+                        func.max(messages.c.sent_at).label("last"))
+                 .join(items, items.c.id == chats.c.item_id)
+                 .outerjoin(messages, messages.c.chat_id == chats.c.id)
+                 .where(chats.c.case_id == case.id)
+                 .group_by(chats.c.id, items.c.no, chats.c.platform, chats.c.title,
+                           chats.c.kind)
+                 .order_by(items.c.no, chats.c.id))
+        rows = [ChatRow(int(r.id), int(r.no), r.platform, r.title, r.kind, int(r.n),
+                        int(r.senders), _utc(r.first), _utc(r.last))
+                for r in conn.execute(query)]
+        ledger.append(conn, chain=case.chain, actor=actor.name, action="chats.list",
+                      subject=f"case:{case.ref}", case_id=case.id,
+                      details={"chats": len(rows)})
+    return case, rows
+
+
+def _utc(value: Any) -> datetime | None:
+    """MIN/MAX come back as text on SQLite (the column type is not applied to aggregates)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def list_messages(ws: Workspace, ref: str,
+                  flt: MessageFilter | None = None) -> tuple[CaseRow, Iterator[MessageRow]]:
+    """The case's messages in time order (then export order), filtered; the view is recorded
+    before the first row is returned."""
+    flt = flt or MessageFilter()
+    actor, case = authorize(ws.db, ws.actor, ref, Action.READ)
+    with ws.db.begin() as conn:
+        ledger.append(conn, chain=case.chain, actor=actor.name, action="messages.list",
+                      subject=f"case:{case.ref}", case_id=case.id, details=flt.as_dict())
+    return case, _rows(ws, case, flt)
+
+
+def _rows(ws: Workspace, case: CaseRow, flt: MessageFilter) -> Iterator[MessageRow]:
+    query = (select(messages, records.c.text, records.c.locator, chats.c.title,
+                    items.c.no, accounts.c.key.label("sender_key"),
+                    accounts.c.display_name, accounts.c.phone)
+             .join(records, records.c.id == messages.c.record_id)
+             .join(chats, chats.c.id == messages.c.chat_id)
+             .join(items, items.c.id == messages.c.item_id)
+             .outerjoin(accounts, accounts.c.id == messages.c.sender_id)
+             .where(messages.c.case_id == case.id)
+             .order_by(messages.c.sent_at.is_(None), messages.c.sent_at, items.c.no,
+                       messages.c.ordinal))
+    if flt.chat is not None:
+        query = query.where(messages.c.chat_id == flt.chat)
+    if flt.since is not None:
+        query = query.where(messages.c.sent_at >= flt.since)
+    if flt.until is not None:
+        query = query.where(messages.c.sent_at < flt.until)
+    if flt.sender:
+        pattern = f"%{flt.sender.lower()}%"
+        query = query.where(func.lower(accounts.c.display_name).like(pattern)
+                            | func.lower(accounts.c.key).like(pattern)
+                            | func.lower(func.coalesce(accounts.c.phone, "")).like(pattern))
+    if flt.limit is not None:
+        query = query.limit(flt.limit)
+    with ws.db.begin() as conn:
+        for r in conn.execute(query):
+            yield MessageRow(
+                int(r.chat_id), r.title, int(r.no), r.locator, int(r.ordinal),
+                r.display_name or r.sender_key, r.sender_key, r.phone, r.sent_at, r.sent_text,
+                r.zone, r.kind, r.service, r.text or "", r.msg_id, r.reply_to,
+                r.forwarded_from, r.edited_at, bool(r.deleted),
+                json.loads(r.attachments) if r.attachments else [])
