@@ -9,6 +9,7 @@ from typing import Any
 
 import phonenumbers
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from sabueso.cases.access import (
     CASE_CREATORS,
@@ -85,19 +86,35 @@ def create_case(db: Database, actor_name: str, ref: str, *, title: str, country:
         raise InputError("error.country_needs_tz", country=code)
     get_zone(zone)
     now = utcnow()
+    try:
+        return _insert_case(db, actor_name, ref, title=title.strip(), country=code, tz=zone,
+                            prosecutor=prosecutor, legal_basis=legal_basis, now=now)
+    except IntegrityError:
+        # Another ``case new`` of the same reference committed between our check and our
+        # insert (PostgreSQL: the insert waited for it, then hit the unique constraint).
+        with db.begin() as conn:
+            exists = conn.execute(select(cases.c.id).where(cases.c.ref == ref)).first()
+        if exists:
+            raise InputError("error.case_exists", ref=ref) from None
+        raise
+
+
+def _insert_case(db: Database, actor_name: str, ref: str, *, title: str, country: str,
+                 tz: str, prosecutor: str | None, legal_basis: str | None,
+                 now: datetime) -> Case:
     with db.begin() as conn:
         actor = require_user_role(conn, actor_name, CASE_CREATORS, "case new")
         if conn.execute(select(cases.c.id).where(cases.c.ref == ref)).first():
             raise InputError("error.case_exists", ref=ref)
         case_id = new_id(conn.execute(cases.insert().values(
-            ref=ref, title=title.strip(), country=code, tz=zone, prosecutor=prosecutor,
+            ref=ref, title=title, country=country, tz=tz, prosecutor=prosecutor,
             legal_basis=legal_basis, status="open", created_at=now, created_by=actor.name,
             next_item_no=1)))
         conn.execute(memberships.insert().values(case_id=case_id, user_id=actor.id, role="lead",
                                                  granted_at=now, granted_by=actor.name))
         chain = ledger.case_chain(ref)
         ledger.append_many(conn, chain=chain, actor=actor.name, case_id=case_id, entries=[
-            ("case.create", f"case:{ref}", {"title": title.strip(), "country": code, "tz": zone,
+            ("case.create", f"case:{ref}", {"title": title, "country": country, "tz": tz,
                                              "prosecutor": prosecutor,
                                              "legal_basis": legal_basis}),
             ("case.grant", f"user:{actor.name}", {"role": "lead"}),
@@ -153,10 +170,14 @@ def members(db: Database, actor_name: str, ref: str) -> list[Member]:
 def set_status(db: Database, actor_name: str, ref: str, status: str) -> None:
     actor, found = authorize(db, actor_name, ref, Action.MANAGE)
     with db.begin() as conn:
-        if found.status == status:
+        # The status read by ``authorize`` may be stale: only an update that finds the case
+        # in the other status changes it (on PostgreSQL a concurrent change holds the row,
+        # and the condition is checked again on the row it committed).
+        changed = conn.execute(update(cases).where(
+            cases.c.id == found.id, cases.c.status != status).values(
+            status=status, closed_at=utcnow() if status == "closed" else None)).rowcount
+        if not changed:
             raise InputError("error.case_already_" + status, ref=ref)
-        conn.execute(update(cases).where(cases.c.id == found.id).values(
-            status=status, closed_at=utcnow() if status == "closed" else None))
         ledger.append(conn, chain=found.chain, actor=actor.name,
                       action="case.close" if status == "closed" else "case.reopen",
                       subject=f"case:{ref}", case_id=found.id)

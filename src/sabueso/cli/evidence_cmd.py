@@ -72,7 +72,8 @@ def _print_report(report: IntakeReport, verbose: bool = False) -> None:
     for item in report.added[:50]:
         same = t("cli.add.same_content", item=f"E-{item.same_content_as}") \
             if item.same_content_as else ""
-        console.print(f"  + E-{item.no}  {shown(item.original_path)}  "
+        link = f" -> {shown(item.link_target)}" if item.link_target else ""
+        console.print(f"  + E-{item.no}  {shown(item.original_path)}{link}  "
                       f"{(item.sha256 or '')[:16]} {same}")
     if len(report.added) > 50:
         console.print(t("cli.add.more", count=len(report.added) - 50))
@@ -140,7 +141,8 @@ def register(app: typer.Typer) -> None:
                            "size": i.size, "media_type": i.media_type,
                            "parent": f"E-{i.parent_no}" if i.parent_no else None,
                            "same_content_as": f"E-{i.same_content_as}"
-                           if i.same_content_as else None} for i in report.added],
+                           if i.same_content_as else None,
+                           "link_target": i.link_target} for i in report.added],
                 "already": [{"path": p, "id": f"E-{n}"} for p, n in report.already],
                 "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
                 "failed": [{"path": p, "error": e.key, "message": e.message()}

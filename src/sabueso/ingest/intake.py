@@ -32,6 +32,7 @@ from sqlalchemy import insert, select, update
 from sabueso.cases.access import Action, CaseRow, authorize
 from sabueso.core.canonical import canonical_json
 from sabueso.core.errors import InputError, SabuesoError
+from sabueso.core.paths import path_text
 from sabueso.core.timeutil import utcnow
 from sabueso.custody import ledger
 from sabueso.ingest import archives
@@ -60,6 +61,11 @@ WORKERS = min(8, (os.cpu_count() or 2) + 1)
 # Temp files in the vault older than this are left by a killed add, and are removed at the
 # start of the next one (younger ones may belong to an add running right now).
 ORPHAN_AGE = 3600.0
+
+
+class UnexpectedFileError(SabuesoError):
+    """Reading or expanding one file failed in a way nobody planned for (a bug, or a
+    library's): that file fails, the others are still added."""
 
 
 @dataclass(slots=True)
@@ -102,6 +108,13 @@ def _store_one(ws: Workspace, entry: FileEntry, options: IntakeOptions,
     except OSError as exc:
         error = InputError("error.path_unreadable", location=str(entry.path),
                            reason=exc.strerror or str(exc))
+    except MemoryError:
+        if blob is not None:
+            ws.vault.discard([blob])
+        raise
+    except Exception as exc:  # not KeyboardInterrupt or SystemExit: those stop the add
+        error = UnexpectedFileError("error.intake_unexpected", location=str(entry.path),
+                                    reason=f"{type(exc).__name__}: {exc}"[:300])
     except BaseException:
         if blob is not None:
             ws.vault.discard([blob])
@@ -124,7 +137,7 @@ def _batches(results: Iterator[_Stored]) -> Iterator[list[_Stored]]:
         yield batch
 
 
-def _open_intake(ws: Workspace, case: CaseRow, key: str, paths: list[Path], total: int,
+def _open_intake(ws: Workspace, case: CaseRow, key: str, paths: list[str], total: int,
                  files: int, options: IntakeOptions) -> tuple[int, bool]:
     with ws.db.begin() as conn:
         status = conn.execute(select(cases.c.status).where(cases.c.id == case.id)).scalar_one()
@@ -142,7 +155,7 @@ def _open_intake(ws: Workspace, case: CaseRow, key: str, paths: list[Path], tota
             case_id=case.id, args_key=key, actor=ws.actor, started_at=utcnow())))
         ledger.append(conn, chain=case.chain, actor=ws.actor, action="intake.start",
                       subject=f"intake:{intake_id}", case_id=case.id,
-                      details={"paths": [str(p) for p in paths], "files": files, "bytes": total,
+                      details={"paths": paths, "files": files, "bytes": total,
                                **options.key_material()})
         return intake_id, False
 
@@ -154,15 +167,15 @@ def add_paths(ws: Workspace, ref: str, paths: list[Path], options: IntakeOptions
     found = scan(paths)
     if not found.files and not found.folders:
         raise InputError("error.nothing_to_add")
-    resolved = sorted({str(p.resolve()) for p in paths})
-    key = hashlib.sha256(canonical_json({"paths": resolved, **options.key_material()})
+    # the paths as given (absolute): items are named by them, links included
+    given = sorted({path_text(os.path.abspath(p)) for p in paths})
+    key = hashlib.sha256(canonical_json({"paths": given, **options.key_material()})
                          .encode()).hexdigest()
     total = found.total_bytes
     ws.vault.clean_tmp(older_than=ORPHAN_AGE)
-    intake_id, resumed = _open_intake(ws, case, key, [Path(p) for p in resolved], total,
-                                      len(found.files), options)
+    intake_id, resumed = _open_intake(ws, case, key, given, total, len(found.files), options)
     report = IntakeReport(case.ref, intake_id, resumed)
-    report.skipped = [(str(p), why) for p, why in found.skipped]
+    report.skipped = [(path_text(p), why) for p, why in found.skipped]
     folder_ids: dict[Path, tuple[int, int, str]] = {}
     done = 0
     done_lock = threading.Lock()
@@ -222,7 +235,7 @@ def _write_batch(ws: Workspace, case: CaseRow, intake_id: int, options: IntakeOp
     good = [s for s in batch if s.error is None]
     for stored in batch:
         if stored.error is not None:
-            report.failed.append((str(stored.entry.path), stored.error))
+            report.failed.append((path_text(stored.entry.path), stored.error))
     if not good:
         return
     ws.vault.settle(_batch_blobs(good))

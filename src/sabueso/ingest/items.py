@@ -68,6 +68,7 @@ class AddedItem:
     media_type: str | None
     parent_no: int | None
     same_content_as: int | None = None
+    link_target: str | None = None  # a link given on the command line: where it led
 
 
 @dataclass(slots=True)
@@ -115,14 +116,15 @@ class _Node:
     """One item to write: new (``no`` assigned, ``id`` known once inserted), already in the
     case (``id``, ``no`` from the database), or skipped under a parent that was already there."""
 
-    __slots__ = ("alias", "blob", "gen", "id", "ident", "kind", "modified_at", "name", "no",
-                 "parent", "path", "remark", "skipped")
+    __slots__ = ("alias", "blob", "gen", "id", "ident", "kind", "link", "modified_at", "name",
+                 "no", "parent", "path", "remark", "skipped")
 
     def __init__(self, kind: str, name: str, path: str, parent: _Node | None,
                  blob: BlobInfo | None, modified_at: datetime | None = None,
-                 remark: str | None = None) -> None:
+                 remark: str | None = None, link: Path | None = None) -> None:
         self.kind, self.name, self.path = kind, path_text(name), path_text(path)
         self.parent, self.blob, self.modified_at, self.remark = parent, blob, modified_at, remark
+        self.link = path_text(link) if link is not None else None
         self.ident: str = identity(parent.ident if parent else None, kind, self.path,
                                    blob.sha256 if blob else None)
         self.id: int | None = None
@@ -135,7 +137,7 @@ class _Node:
     def existing(cls, found: tuple[int, int, str]) -> _Node:
         node = cls.__new__(cls)
         node.kind, node.name, node.path, node.parent, node.blob = "folder", "", "", None, None
-        node.modified_at = node.remark = None
+        node.modified_at = node.remark = node.link = None
         node.id, node.no, node.ident = found
         node.gen, node.skipped, node.alias = -1, False, None
         return node
@@ -186,14 +188,15 @@ class ItemWriter:
         else:
             parent = self.folder(node.parent) if node.parent else None
             made = _Node("folder", node.path.name or str(node.path), str(node.path), parent,
-                         None)
+                         None, link=node.link_target)
             self.nodes.append(made)
         self.folders[node.path] = made
         return made
 
     def file(self, entry: FileEntry, blob: BlobInfo, members: list[archives.Member]) -> None:
         parent = self.folder(entry.folder) if entry.folder else None
-        made = _Node("file", entry.path.name, str(entry.path), parent, blob, entry.modified_at)
+        made = _Node("file", entry.path.name, str(entry.path), parent, blob, entry.modified_at,
+                     link=entry.link_target)
         self.nodes.append(made)
         self._members(made, members)
 
@@ -267,7 +270,7 @@ class ItemWriter:
                 node.no, node.kind, node.name, node.path, node.blob.sha256 if node.blob else None,
                 node.blob.size if node.blob else None,
                 node.blob.media_type if node.blob else None,
-                parent.no if parent is not None else None, same))
+                parent.no if parent is not None else None, same, node.link))
         return new
 
     def _details(self, node: _Node) -> dict[str, Any]:
@@ -286,6 +289,8 @@ class ItemWriter:
             details["modified_at"] = iso_utc(node.modified_at)
         if node.remark:
             details["remark"] = node.remark
+        if node.link is not None:
+            details["link_target"] = node.link
         return details
 
     def _row(self, node: _Node) -> dict[str, Any]:

@@ -3,6 +3,12 @@
 Every problem that can be seen up front (a path that does not exist or cannot be read) stops
 the add before the case is touched. Links and special files inside folders are not followed;
 they are listed as skipped so the investigator knows they were not taken.
+
+A path given on the command line is taken as given: a link there is the investigator's
+choice, so it is followed for the content, but the item keeps the given name and path and
+records where the link led (``link_target``). Paths are compared resolved: a path given twice
+(``repeated``), or a file or folder inside a folder also given (``covered``), is taken once,
+and the redundant argument is listed as skipped.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from sabueso.core.errors import InputError, NotFound
 class FolderNode:
     path: Path
     parent: FolderNode | None
+    link_target: Path | None = None  # given on the command line, read from elsewhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +34,7 @@ class FileEntry:
     size: int
     modified_at: datetime
     folder: FolderNode | None
+    link_target: Path | None = None  # given on the command line, read from elsewhere
 
 
 @dataclass(slots=True)
@@ -60,29 +68,43 @@ def _mtime(st: os.stat_result) -> datetime:
 
 def scan(paths: list[Path]) -> Scan:
     result = Scan()
-    seen: set[Path] = set()
-    for given in paths:
-        path = Path(os.path.abspath(given))
+    given: list[tuple[Path, Path, bool]] = []  # (absolute as given, resolved, is a folder)
+    for arg in paths:
+        path = Path(os.path.abspath(arg))
         if not path.exists():
-            raise NotFound("error.path_missing", location=str(given))
+            raise NotFound("error.path_missing", location=str(arg))
         real = path.resolve()
+        if real.is_dir():
+            given.append((path, real, True))
+        elif real.is_file():
+            given.append((path, real, False))
+        else:
+            raise InputError("error.path_special", location=str(arg))
+    # A walk reaches every file and folder whose resolved path lies under its resolved root
+    # (resolved paths hold no links), so those given on their own too would be taken twice.
+    folders = {real for _path, real, is_dir in given if is_dir}
+    seen: set[Path] = set()
+    for path, real, is_dir in given:
         if real in seen:
+            result.skipped.append((path, "repeated"))
             continue
         seen.add(real)
-        if real.is_dir():
-            _walk(real, result)
-        elif real.is_file():
-            st = _readable_file(real)
-            result.files.append(FileEntry(real, st.st_size, _mtime(st), None))
+        if not folders.isdisjoint(real.parents):
+            result.skipped.append((path, "covered"))
+            continue
+        link = real if real != path else None
+        if is_dir:
+            _walk(path, result, link)
         else:
-            raise InputError("error.path_special", location=str(given))
+            st = _readable_file(path)
+            result.files.append(FileEntry(path, st.st_size, _mtime(st), None, link))
     return result
 
 
-def _walk(root: Path, result: Scan) -> None:
+def _walk(root: Path, result: Scan, link_target: Path | None) -> None:
     if not os.access(root, os.R_OK | os.X_OK):
         raise InputError("error.path_unreadable", location=str(root), reason="permission denied")
-    top = FolderNode(root, None)
+    top = FolderNode(root, None, link_target)
     result.folders.append(top)
     nodes = {root: top}
 
