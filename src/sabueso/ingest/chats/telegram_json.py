@@ -1,0 +1,474 @@
+"""Telegram Desktop ``result.json``: one chat, or a whole account, read as a stream of events.
+
+Shapes (tdesktop ``export_output_json.cpp``): a single-chat export is the chat object itself
+(``name``, ``type``, ``id``, ``messages[]``); a whole-account export has ``chats.list[]`` and
+``left_chats.list[]`` of such objects, plus ``personal_information`` and ``contacts.list[]``
+(read as ``Account`` events carrying the phone numbers).
+
+Memory is bounded by one message: the file is read with ijson (the yajl2 C backend when the
+wheel has it). A single-chat export takes the fast path (ijson's C ``items`` over
+``messages.item`` after reading the chat's header); any other shape is walked event by event
+and each message built alone. Locators are JSON paths: ``$.messages[3]``,
+``$.chats.list[2].messages[7]``, ``$.left_chats.list[0].messages[1]``, ``$.contacts.list[4]``.
+
+Reading a message: ``text`` as a string or as a list of strings and entity objects, joined to
+the displayed text exactly (``text_entities`` when ``text`` is unusable); the sender from
+``from``/``from_id`` (``actor``/``actor_id`` for service messages, whose ``action`` becomes
+``Message.service``); ``date_unixtime`` (exact UTC) over ``date`` (local time, read in the zone
+given; without one the instant is left unknown rather than guessed); ``edited_unixtime`` over
+``edited``; ``forwarded_from``; ``reply_to_message_id``; ``photo``/``file``/``contact_vcard``
+as attachments ("(File not included...)" = omitted). Shared contacts, locations, venues and
+polls are appended to the text on lines of their own (``[contact] Ana López +502 5555 0101``),
+so the extractor finds their numbers; service details likewise (``[members] ...``).
+
+Broken JSON is an ``InputError`` naming the file and the last JSON path reached; a message
+that is not an object, or whose text cannot be read, becomes an ``Unparsed`` event
+(``chat.unparsed.not_a_message``, ``chat.unparsed.bad_text``) and parsing goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import IO, Any
+
+import ijson
+
+from sabueso.core.errors import InputError
+from sabueso.ingest.chats.model import (
+    Account,
+    Attachment,
+    Chat,
+    ChatEvent,
+    Message,
+    Unparsed,
+)
+from sabueso.ingest.chats.telegram_common import (
+    PLATFORM,
+    Accounts,
+    is_omitted,
+    local_to_utc,
+    unix_to_utc,
+)
+
+__all__ = ["NAME", "VERSION", "match", "parse", "parse_path"]
+
+NAME = "telegram-json"
+VERSION = "1"
+
+_CHAT_TYPES = (b'"personal_chat"', b'"bot_chat"', b'"private_group"', b'"private_supergroup"',
+               b'"public_supergroup"', b'"private_channel"', b'"public_channel"',
+               b'"saved_messages"', b'"replies"')
+_TG_KEYS = (b'"date_unixtime"', b'"from_id"', b'"text_entities"', b'"personal_information"',
+            b'"actor_id"', b'"left_chats"', b'"forwarded_from"', b'"reply_to_message_id"')
+_LIST_ROOTS = {"chats": "chats.list", "left_chats": "left_chats.list"}
+_SERVICE_FIELDS = ("title", "members", "inviter", "message_id", "duration_seconds",
+                   "discard_reason")
+
+
+def match(name: str, head: bytes) -> int:
+    """How surely this is a Telegram Desktop JSON export (0-100), from its name and first
+    bytes: a JSON object, the result.json name, the chat types and keys tdesktop writes."""
+    body = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not body.startswith(b"{"):
+        return 0
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    score = 30 if base == "result.json" else 10 if base.endswith(".json") else 0
+    compact = re.sub(rb"\s+", b"", head[:65536])
+    if b'"messages":[' in compact or b'"chats":{' in compact:
+        score += 25
+    hits = sum(key in head for key in _TG_KEYS)
+    hits += any(re.sub(rb"\s+", b"", b'"type": ' + t) in compact for t in _CHAT_TYPES)
+    score += min(hits, 3) * 15
+    return min(score, 100)
+
+
+def parse_path(path: str, zone: str | None = None) -> Iterator[ChatEvent]:
+    """The events of the export at ``path`` (see ``parse``)."""
+    with open(path, "rb") as fh:
+        yield from parse(fh, path, zone)
+
+
+def parse(fh: IO[bytes], name: str = "result.json", zone: str | None = None
+          ) -> Iterator[ChatEvent]:
+    """The events of one ``result.json`` read from ``fh`` (binary). ``name`` labels errors;
+    ``zone`` (IANA) reads ``date`` when a message lacks ``date_unixtime``."""
+    reader = _Reader(name, zone)
+    try:
+        yield from reader.run(fh)
+    except ijson.JSONError as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError("error.chat_json_invalid", location=name, path=reader.where,
+                         detail=detail[:200]) from None
+    except UnicodeError as exc:
+        raise InputError("error.chat_json_invalid", location=name, path=reader.where,
+                         detail=str(exc)[:200]) from None
+
+
+def _dump(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (RecursionError, ValueError, TypeError):
+        return repr(type(value))
+
+
+def _joined(value: Any) -> str | None:
+    """A ``text`` / ``text_entities`` value as displayed, or None when it is not one."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, list):
+        return None
+    parts: list[str] = []
+    for part in value:
+        if isinstance(part, str):
+            parts.append(part)
+        elif isinstance(part, dict) and isinstance(part.get("text"), str):
+            parts.append(part["text"])
+        else:
+            return None
+    return "".join(parts)
+
+
+def _id_text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and value:
+        return value
+    return None
+
+
+def _local(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _name(first: Any, last: Any) -> str:
+    return " ".join(p for p in (first, last) if isinstance(p, str) and p)
+
+
+def _reductions(msg: dict[str, Any]) -> list[str]:
+    """Shared contacts, places and polls as lines of text."""
+    lines: list[str] = []
+    contact = msg.get("contact_information")
+    if isinstance(contact, dict):
+        phone = contact.get("phone_number")
+        who = _name(contact.get("first_name"), contact.get("last_name"))
+        lines.append(" ".join(p for p in ("[contact]", who, phone if isinstance(phone, str)
+                                          else "") if p))
+    place = msg.get("place_name")
+    address = msg.get("address")
+    if isinstance(place, str) or isinstance(address, str):
+        lines.append("[venue] " + ", ".join(p for p in (place, address)
+                                            if isinstance(p, str) and p))
+    loc = msg.get("location_information")
+    if isinstance(loc, dict) and "latitude" in loc and "longitude" in loc:
+        lines.append(f"[location] {loc['latitude']}, {loc['longitude']}")
+    poll = msg.get("poll")
+    if isinstance(poll, dict):
+        question = poll.get("question")
+        lines.append("[poll] " + (_joined(question) or ""))
+        answers = poll.get("answers")
+        for answer in answers if isinstance(answers, list) else ():
+            text = _joined(answer.get("text")) if isinstance(answer, dict) else None
+            if text is not None:
+                lines.append("- " + text)
+    return lines
+
+
+def _service_lines(msg: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for key in _SERVICE_FIELDS:
+        value = msg.get(key)
+        if isinstance(value, list):
+            value = ", ".join(v for v in value if isinstance(v, str))
+        if isinstance(value, str | int) and not isinstance(value, bool) and value != "":
+            lines.append(f"[{key}] {value}")
+    return lines
+
+
+def _attachments(msg: dict[str, Any]) -> list[Attachment]:
+    found: list[Attachment] = []
+    media_type = msg.get("media_type")
+    for key in ("photo", "file", "contact_vcard"):
+        value = msg.get(key)
+        if not isinstance(value, str) or not value:
+            continue
+        if key == "photo":
+            kind: str | None = "photo"
+        elif key == "file":
+            kind = media_type if isinstance(media_type, str) else "file"
+        else:
+            kind = "contact_vcard"
+        omitted = is_omitted(value)
+        found.append(Attachment(name=None if omitted else value, kind=kind, omitted=omitted))
+    return found
+
+
+class _Reader:
+    """One pass over one export; ``where`` is the last JSON path reached (for errors)."""
+
+    def __init__(self, name: str, zone: str | None) -> None:
+        self.name = name
+        self.zone = zone
+        self.where = "$"
+        self.ordinal = 0
+        self.accounts = Accounts()
+        self.chat_keys: set[str] = set()
+
+    # -- shape ---------------------------------------------------------------------------
+
+    def run(self, fh: IO[bytes]) -> Iterator[ChatEvent]:
+        start = fh.tell() if fh.seekable() else None
+        head: dict[str, Any] = {}
+        events = ijson.parse(fh, use_float=True)
+        first = next(events, None)
+        if first is None or first[1] != "start_map":
+            raise InputError("error.chat_json_shape", location=self.name)
+        for prefix, event, value in events:
+            if prefix == "messages" and event == "start_array":
+                yield self._chat(head, "$")
+                if start is not None:
+                    yield from self._fast_messages(fh, start)
+                    return
+                yield from self._walk(events, head, single=True)
+                return
+            if event == "map_key" or prefix.count(".") > 0:
+                continue
+            if prefix in ("name", "type", "id") and event in ("string", "number", "null"):
+                head[prefix] = value
+                continue
+            if event in ("start_map", "start_array"):
+                yield from self._walk(_chain((prefix, event, value), events), head,
+                                      single=False)
+                return
+        if not head:
+            raise InputError("error.chat_json_shape", location=self.name)
+        yield self._chat(head, "$")
+
+    def _fast_messages(self, fh: IO[bytes], start: int) -> Iterator[ChatEvent]:
+        """Single-chat export: the messages built by ijson's C ``items``."""
+        fh.seek(start)
+        chat = self._current_chat
+        self.where = "$.messages[0]"
+        for index, item in enumerate(ijson.items(fh, "messages.item", use_float=True)):
+            yield from self._message(item, chat, self.where)
+            self.where = f"$.messages[{index + 1}]"  # where a broken file broke
+
+    def _walk(self, events: Iterable[tuple[str, str, Any]], head: dict[str, Any],
+              single: bool) -> Iterator[ChatEvent]:
+        """Any shape: events in file order, one message or contact built at a time."""
+        chat_prefix = "" if single else None  # prefix of the chat object being read
+        chat_head: dict[str, Any] = head if single else {}
+        chat_path = "$"
+        chat_open = single  # its Chat event was yielded
+        lists = {"chats.list.item": "chats", "left_chats.list.item": "left_chats"}
+        list_index = {"chats": -1, "left_chats": -1}
+        msg_index = 0
+        msg_prefix = "messages.item" if single else ""
+        builder: _Builder | None = None
+        build_kind = ""
+        contact_index = -1
+        personal = False
+        for prefix, event, value in events:
+            if builder is not None:
+                if builder.feed(event, value):
+                    continue
+                obj, builder = builder.result, None
+                if build_kind == "message":
+                    yield from self._message(obj, self._current_chat, self.where)
+                    msg_index += 1
+                else:
+                    yield from self._contact(obj, self.where, personal)
+                continue
+            if prefix == msg_prefix and chat_prefix is not None:
+                self.where = f"{chat_path}.messages[{msg_index}]"
+                if event in ("start_map", "start_array"):
+                    builder, build_kind = _Builder(event), "message"
+                else:
+                    yield Unparsed(self.where, _dump(value), "chat.unparsed.not_a_message")
+                    msg_index += 1
+                continue
+            if chat_prefix is not None and not single:
+                if prefix == chat_prefix and event == "end_map":
+                    if not chat_open:
+                        yield self._chat(chat_head, chat_path)
+                    chat_prefix, msg_prefix = None, ""
+                    continue
+                if prefix.startswith(chat_prefix + "."):
+                    field = prefix[len(chat_prefix) + 1:]
+                    if field in ("name", "type", "id") and event in ("string", "number",
+                                                                     "null"):
+                        chat_head[field] = value
+                    elif field == "messages" and event == "start_array" and not chat_open:
+                        yield self._chat(chat_head, chat_path)
+                        chat_open = True
+                    continue
+            if prefix in lists and event == "start_map":
+                root = lists[prefix]
+                list_index[root] += 1
+                chat_prefix, chat_head, chat_open, msg_index = prefix, {}, False, 0
+                chat_path = f"$.{_LIST_ROOTS[root]}[{list_index[root]}]"
+                msg_prefix = prefix + ".messages.item"
+                self.where = chat_path
+                continue
+            if prefix == "contacts.list.item" and event == "start_map":
+                contact_index += 1
+                self.where = f"$.contacts.list[{contact_index}]"
+                builder, build_kind, personal = _Builder(event), "contact", False
+                continue
+            if prefix == "personal_information" and event == "start_map":
+                self.where = "$.personal_information"
+                builder, build_kind, personal = _Builder(event), "contact", True
+                continue
+            if prefix == "messages" and event == "start_array" and not single:
+                # messages[] at the root after other keys: a single-chat export after all.
+                yield self._chat(head, "$")
+                single, chat_prefix, chat_path = True, "", "$"
+                msg_prefix, msg_index, chat_open = "messages.item", 0, True
+                continue
+            if single and prefix in ("name", "type", "id"):
+                continue
+
+    # -- records -------------------------------------------------------------------------
+
+    def _chat(self, head: dict[str, Any], path: str) -> Chat:
+        platform_id = _id_text(head.get("id"))
+        key = f"tg:chat:{platform_id}" if platform_id else f"tg:chat:{path}"
+        if key in self.chat_keys:
+            key = f"tg:chat:{path}"
+        self.chat_keys.add(key)
+        title, kind = head.get("name"), head.get("type")
+        chat = Chat(key=key, platform=PLATFORM, title=title if isinstance(title, str) else None,
+                    kind=kind if isinstance(kind, str) else None, platform_id=platform_id)
+        self._current_chat = chat.key
+        return chat
+
+    _current_chat = "tg:chat:$"
+
+    def _contact(self, obj: Any, where: str, personal: bool) -> Iterator[Account]:
+        if not isinstance(obj, dict):
+            return
+        phone = obj.get("phone_number")
+        phone = phone if isinstance(phone, str) and phone else None
+        user_id = _id_text(obj.get("user_id"))
+        display = _name(obj.get("first_name"), obj.get("last_name")) or None
+        if user_id is not None:
+            pid = user_id if user_id.startswith("user") else f"user{user_id}"
+            key = f"tg:{pid}"
+        elif phone is not None:
+            pid, key = None, f"tg:phone:{phone}"
+        else:
+            return
+        yield from self.accounts.add(Account(key=key, platform=PLATFORM, display_name=display,
+                                             phone=phone, platform_id=pid))
+
+    def _message(self, msg: Any, chat: str, where: str) -> Iterator[ChatEvent]:
+        if not isinstance(msg, dict):
+            yield Unparsed(where, _dump(msg), "chat.unparsed.not_a_message")
+            return
+        service = msg.get("type") == "service"
+        if service and ("actor_id" in msg or "actor" in msg):
+            sender, account = self.accounts.by_id(msg.get("actor_id"), msg.get("actor"))
+        else:
+            sender, account = self.accounts.by_id(msg.get("from_id"), msg.get("from"))
+        if account is not None:
+            yield account
+        raw = msg.get("text", "")
+        text = _joined(raw) if raw is not None else ""
+        if text is None:
+            text = _joined(msg.get("text_entities"))
+            if text is None:
+                text = ""
+                yield Unparsed(where + ".text", _dump(raw), "chat.unparsed.bad_text")
+        extra = _service_lines(msg) if service else _reductions(msg)
+        if extra:
+            text = "\n".join([text, *extra]) if text else "\n".join(extra)
+        sent_at, sent_text, zone = self._when(msg.get("date_unixtime"), msg.get("date"))
+        edited_at, _, _ = self._when(msg.get("edited_unixtime"), msg.get("edited"))
+        forwarded = msg.get("forwarded_from")
+        action = msg.get("action")
+        yield Message(
+            chat=chat,
+            ordinal=self.ordinal,
+            locator=where,
+            sender=sender,
+            sent_at=sent_at,
+            sent_text=sent_text,
+            zone=zone,
+            text=text,
+            kind="service" if service else "message",
+            service=(action if isinstance(action, str) else "unknown") if service else None,
+            msg_id=_id_text(msg.get("id")),
+            reply_to=_id_text(msg.get("reply_to_message_id")),
+            forwarded_from=forwarded if isinstance(forwarded, str) else None,
+            edited_at=edited_at,
+            attachments=_attachments(msg),
+        )
+        self.ordinal += 1
+
+    def _when(self, unix: Any, local: Any) -> tuple[datetime | None, str, str | None]:
+        """(instant, the text it was read from, the zone assumed or None for UTC)."""
+        if unix is not None:
+            instant = unix_to_utc(unix)
+            if instant is not None:
+                return instant, str(unix), None
+        moment = _local(local)
+        text = local if isinstance(local, str) else "" if local is None else _dump(local)
+        if moment is None:
+            return None, text, None
+        instant = local_to_utc(moment, self.zone)
+        zone = None if moment.tzinfo is not None or instant is None else self.zone
+        return instant, text, zone
+
+
+def _chain(first: tuple[str, str, Any], rest: Iterable[tuple[str, str, Any]]
+           ) -> Iterator[tuple[str, str, Any]]:
+    yield first
+    yield from rest
+
+
+class _Builder:
+    """Builds one JSON value from ijson events, without recursion."""
+
+    __slots__ = ("key", "result", "stack")
+
+    def __init__(self, event: str) -> None:
+        self.result: Any = {} if event == "start_map" else []
+        self.stack: list[Any] = [self.result]
+        self.key: str = ""
+
+    def feed(self, event: str, value: Any) -> bool:
+        """Take one event; False once the value is complete (that event closed it)."""
+        if event == "map_key":
+            self.key = value
+            return True
+        if event == "end_map" or event == "end_array":
+            self.stack.pop()
+            return bool(self.stack)
+        top = self.stack[-1]
+        if event == "start_map":
+            new: Any = {}
+        elif event == "start_array":
+            new = []
+        else:
+            if type(top) is dict:
+                top[self.key] = value
+            else:
+                top.append(value)
+            return True
+        if type(top) is dict:
+            top[self.key] = new
+        else:
+            top.append(new)
+        self.stack.append(new)
+        return True
