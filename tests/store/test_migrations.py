@@ -25,6 +25,12 @@ def test_migrated_schema_matches_the_declared_one(env: Env) -> None:
     ws = env.workspace()
     assert ws.db.current_revision() == HEAD_REVISION
     assert ws.db.migrate() is False  # idempotent
+    def declared(obj: object, name: str | None, kind: str, *_args: object) -> bool:
+        # SQLite's full-text index is an FTS5 virtual table (and its shadow tables), which
+        # SQLAlchemy cannot declare: the migration makes it, the search tests use it.
+        return not (kind == "table" and (name or "").startswith("search_fts"))
+
     with ws.db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": declared})
+        diff = compare_metadata(context, metadata)
     assert diff == []

@@ -77,4 +77,31 @@ def register(app: typer.Typer) -> None:
         console.print(table)
 
 
-__all__ = ["register"]
+def register_search(app: typer.Typer) -> None:
+    @app.command("search", help=t("cli.search.help"))
+    def search_command(
+        ref: str = REF_ARG,
+        query: str = typer.Argument(..., help=t("cli.arg.query")),
+        limit: int | None = typer.Option(None, "--limit", help=t("cli.opt.limit")),
+        json_out: bool = JSON_OPT,
+    ) -> None:
+        from sabueso.extract.search import search
+
+        if limit is not None and limit <= 0:
+            raise InputError("error.bad_limit", value=str(limit))
+        case, hits = search(Workspace.open(), ref, query, limit)
+        if json_out:
+            emit_jsonl(h.as_dict() for h in hits)
+            return
+        table = Table(title=t("cli.search.title", ref=case.ref, query=shown(query),
+                              count=len(hits)))
+        for key in ("col.where", "col.sender", "col.when", "col.text"):
+            table.add_column(t(key), overflow="fold")
+        for h in hits:
+            table.add_row(f"E-{h.item} {shown(h.name)} {shown(h.locator or '')}",
+                          shown(h.sender or ""), local_time(h.sent_at, case.tz, offset=False),
+                          shown(h.snippet))
+        console.print(table)
+
+
+__all__ = ["register", "register_search"]

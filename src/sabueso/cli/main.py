@@ -55,6 +55,7 @@ evidence_cmd.register(app)
 custody_cmd.register(app)
 extract_cmd.register(app)
 chats_cmd.register(app)
+chats_cmd.register_search(app)
 
 
 def main(argv: list[str] | None = None) -> None:

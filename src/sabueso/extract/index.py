@@ -34,7 +34,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from sabueso.cases.access import Action, Actor, CaseRow, authorize
@@ -58,6 +58,7 @@ from sabueso.store.schema import (
     mentions,
     messages,
     records,
+    search_chunks,
 )
 from sabueso.workspace import Workspace
 
@@ -364,6 +365,11 @@ def rebuild_case(ws: Workspace, ref: str) -> DeriveSummary:
             mentions.c.item_id.in_(case_items))).rowcount
         gone_messages = conn.execute(delete(messages).where(
             messages.c.case_id == case.id)).rowcount
+        if conn.dialect.name == "sqlite":  # the FTS5 index forgets the pieces first
+            conn.execute(text("INSERT INTO search_fts (search_fts, rowid, folded) SELECT "
+                              "'delete', id, folded FROM search_chunks WHERE case_id = :c"),
+                         {"c": case.id})
+        conn.execute(delete(search_chunks).where(search_chunks.c.case_id == case.id))
         conn.execute(delete(chats).where(chats.c.case_id == case.id))
         conn.execute(delete(accounts).where(accounts.c.case_id == case.id))
         gone_records = conn.execute(delete(records).where(

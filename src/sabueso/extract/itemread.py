@@ -10,6 +10,8 @@ Spool entries, in order (``sabueso.extract.itemwrite`` writes them):
 - ``("r", ordinal, locator, text, chars, encoding, note)``: a record (``text`` None when the
   record was streamed: it is read again from the evidence when shown);
 - ``("h", ordinal, rows)``: the hits of record ``ordinal``;
+- ``("s", ordinal, start, folded)``: a piece of record ``ordinal``'s text folded for search
+  (``sabueso.extract.fold``), ``start`` its offset in the record;
 - ``("c", key, platform, title, kind, platform_id)``: a chat of an export;
 - ``("a", key, platform, display_name, phone, platform_id)``: an account of an export;
 - ``("m", ordinal, message_ordinal, chat, sender, sent_at, sent_text, zone, kind, service,
@@ -24,12 +26,13 @@ import pickle
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, BinaryIO, cast
+from typing import IO, Any, BinaryIO, TextIO, cast
 
 from sabueso.core.canonical import canonical_json
 from sabueso.core.errors import SabuesoError
 from sabueso.extract import engine
 from sabueso.extract.base import Context, Hit
+from sabueso.extract.fold import CHUNK_CHARS, chunks
 from sabueso.ingest.chats.model import Account, Chat, Message, Unparsed
 from sabueso.ingest.chats.registry import ChatSource, format_by_name
 from sabueso.ingest.text import read_records, reader_by_name
@@ -153,9 +156,42 @@ class _Sink:
     def record(self, ordinal: int, locator: str | None, text: str, note: str | None) -> None:
         text = db_text(text)
         self.out.records += 1
-        self.out.size += len(text)
+        self.out.size += 2 * len(text)
         self.out.spool.put(("r", ordinal, locator, text, len(text), None, note))
+        self.searchable(ordinal, text, 0)
         self.keep(ordinal, engine.extract_text(text, self.ctx))
+
+    def searchable(self, ordinal: int, text: str, start: int) -> None:
+        for offset, folded in chunks(text, start):
+            self.out.spool.put(("s", ordinal, offset, folded))
+
+
+class _SearchTee:
+    """A streamed record's text on its way to the engine, also cut into search pieces (at a
+    space, so no word is split between two pieces)."""
+
+    def __init__(self, stream: IO[str], sink: _Sink, ordinal: int) -> None:
+        self.stream = stream
+        self.sink = sink
+        self.ordinal = ordinal
+        self.buf = ""
+        self.base = 0
+
+    def read(self, size: int = -1) -> str:
+        data = self.stream.read(size)
+        if data:
+            self.buf += data
+            if len(self.buf) >= 4 * CHUNK_CHARS:
+                cut = max(self.buf.rfind(" "), self.buf.rfind("\n"), self.buf.rfind("\t"))
+                cut = cut if cut > 0 else len(self.buf)
+                self.sink.searchable(self.ordinal, self.buf[:cut], self.base)
+                self.base += cut
+                self.buf = self.buf[cut:]
+        elif self.buf:
+            self.sink.searchable(self.ordinal, self.buf, self.base)
+            self.base += len(self.buf)
+            self.buf = ""
+        return data
 
 
 def _read_text(fh: IO[bytes], cand: Candidate, sink: _Sink, in_memory: bool) -> None:
@@ -166,7 +202,8 @@ def _read_text(fh: IO[bytes], cand: Candidate, sink: _Sink, in_memory: bool) -> 
             out.spool.put(("r", ordinal, record.locator, None, 0, None, record.note))
             workers = (engine.default_workers()
                        if cand.size > STREAM_WORKERS_ABOVE and not in_memory else 1)
-            for block in engine.extract_blocks(record.open(), sink.ctx, workers=workers):
+            tee = cast(TextIO, _SearchTee(record.open(), sink, ordinal))
+            for block in engine.extract_blocks(tee, sink.ctx, workers=workers):
                 sink.keep(ordinal, block)
             out.encoding = record.encoding
             out.finals[ordinal] = (record.chars, record.encoding)

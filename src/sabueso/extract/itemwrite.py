@@ -12,7 +12,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Table, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -29,6 +29,7 @@ from sabueso.store.schema import (
     mentions,
     messages,
     records,
+    search_chunks,
 )
 from sabueso.workspace import Workspace
 
@@ -124,6 +125,7 @@ def write_batch(ws: Workspace, actor: Actor, case: CaseRow, derivation_id: int,
         chat_ids, account_ids = _write_chats(conn, case, derivation_id, todo)
         rows: list[dict[str, Any]] = []
         said: list[dict[str, Any]] = []
+        pieces: list[dict[str, Any]] = []
         notes: list[tuple[str, str, dict[str, Any]]] = []
         for e in todo:
             item_id = e.cand.id
@@ -154,14 +156,41 @@ def write_batch(ws: Workspace, actor: Actor, case: CaseRow, derivation_id: int,
                     if len(said) >= BATCH:
                         conn.execute(insert(messages), said)
                         said.clear()
+                elif kind == "s":
+                    pieces.append({"case_id": case.id, "item_id": item_id,
+                                   "record_id": record_ids[(item_id, entry[1])],
+                                   "chunk_start": entry[2], "folded": entry[3]})
+                    if len(pieces) >= 500:
+                        _write_pieces(conn, pieces)
             notes.append(_ledger_note(e, derivation_id, versions))
         if rows:
             conn.execute(insert(mentions), rows)
         if said:
             conn.execute(insert(messages), said)
+        if pieces:
+            _write_pieces(conn, pieces)
         ledger.append_many(conn, chain=case.chain, actor=actor.name, case_id=case.id,
                            entries=notes)
     return [e.cand.id not in taken for e in batch]
+
+
+_PG_PIECE = text("INSERT INTO search_chunks (case_id, item_id, record_id, chunk_start, folded, "
+                  "tsv) VALUES (:case_id, :item_id, :record_id, :chunk_start, :folded, "
+                  "to_tsvector('simple', :folded))")
+_FTS_PIECE = text("INSERT INTO search_fts (rowid, folded) VALUES (:id, :folded)")
+
+
+def _write_pieces(conn: Connection, pieces: list[dict[str, Any]]) -> None:
+    """Search pieces with their index entry: the tsvector on PostgreSQL, the FTS5 row on
+    SQLite (an external-content FTS5 table is kept in step by hand)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(_PG_PIECE, pieces)
+    else:
+        ids = conn.execute(insert(search_chunks).returning(search_chunks.c.id),
+                           pieces).scalars().all()
+        conn.execute(_FTS_PIECE, [{"id": i, "folded": p["folded"]}
+                                  for i, p in zip(ids, pieces, strict=True)])
+    pieces.clear()
 
 
 def _write_records(conn: Connection, case: CaseRow, derivation_id: int,

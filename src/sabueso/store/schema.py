@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -327,4 +328,25 @@ messages = Table(
     Index("ix_messages_case_sent", "case_id", "sent_at"),
     Index("ix_messages_chat", "chat_id", "ordinal"),
     Index("ix_messages_sender", "sender_id"),
+)
+
+# --------------------------------------------------------------------------- full-text search
+# Derived: the text of every record, folded (``sabueso.extract.fold``) and cut in pieces of
+# about 64 Ki characters. PostgreSQL indexes ``tsv`` (``to_tsvector('simple', folded)``, GIN);
+# SQLite indexes ``folded`` in the FTS5 table ``search_fts`` (external content, created by the
+# migration, rowid = ``search_chunks.id``), where ``tsv`` stays empty.
+
+search_chunks = Table(
+    "search_chunks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("item_id", Integer, ForeignKey("items.id"), nullable=False),
+    Column("record_id", Integer, ForeignKey("records.id"), nullable=False),
+    Column("chunk_start", BigInteger, nullable=False),
+    Column("folded", Text, nullable=False),
+    Column("tsv", TSVECTOR().with_variant(Text(), "sqlite")),
+    Index("ix_search_chunks_case", "case_id"),
+    Index("ix_search_chunks_record", "record_id"),
+    Index("ix_search_chunks_tsv", "tsv", postgresql_using="gin"),
 )
