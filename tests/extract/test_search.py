@@ -58,7 +58,8 @@ def test_snippets_and_ledger(case: Env) -> None:
     assert "pagué en efectivo" in hit["snippet"] and "CANCIÓN" in hit["snippet"]
     big = next(i for i in case.ok("evidence", REF, "--json").json()
                if i["name"] == "grande.txt")
-    assert hit["item"] == f"E-{big['no']}" and hit["start"] == len(FILLER) * 3000 + len("Aquí dice CANCIÓN del Colibrí y ")
+    assert hit["item"] == f"E-{big['no']}"
+    assert hit["start"] == len(FILLER) * 3000 + len("Aquí dice CANCIÓN del Colibrí y ")
     table = case.ok("search", REF, "colibri").out
     assert "informe.docx" in table and "results" in table
     log = case.ok("log", REF, "--json").jsonl()
