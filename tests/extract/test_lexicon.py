@@ -31,7 +31,6 @@ def one(text: str, raw: str) -> Hit:
 # -- unambiguous terms: always reported ------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "raw", "value", "category", "lang"), [
-    ("Necesito perico o mota", "perico", "perico", "cocaine", "es"),
     ("Necesito perico o mota", "mota", "mota", "marijuana", "es"),
     ("la cocaína llegó", "cocaína", "cocaína", "cocaine", "es"),
     ("la cocaina llegó", "cocaina", "cocaína", "cocaine", "es"),
@@ -139,8 +138,9 @@ def test_ordinary_text_has_no_drug_terms(text: str) -> None:
     ("molly y keta", "keta", "ketamina"),             # two 'some' terms support each other
     ("hielo, 1g a Q200", "hielo", "hielo"),           # high + small gram quantity
     ("el gramo de nieve a Q300", "nieve", "nieve"),   # high + 'el gramo'
-    ("perico y piedra", "piedra", "piedra"),          # high + unambiguous term
-    ("perico y pollo a Q300", "pollo", "pollo"),
+    ("Necesito perico o mota", "perico", "perico"),   # some + unambiguous term
+    ("mota y piedra", "piedra", "piedra"),            # high + unambiguous term
+    ("perico y pollo a Q300", "pollo", "pollo"),      # two ambiguous terms + a price
     ("percs and blues", "blues", "blues"),
     ("tengo una grapa de nieve", "nieve", "nieve"),   # high + drug quantity term
     ("🔌 disponible ❄️ 🍁", "❄️", "❄"),                # high emoji + the plug emoji
@@ -207,10 +207,10 @@ def test_trade_terms_need_a_substance() -> None:
 # -- spellings ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "raw", "value"), [
-    ("p3rico", "p3rico", "perico"),
+    ("hay p3rico", "p3rico", "perico"),
     ("m0t4", "m0t4", "mota"),
-    ("PERIIICO", "PERIIICO", "perico"),
-    ("pericooo", "pericooo", "perico"),
+    ("PERIIICO disponible", "PERIIICO", "perico"),
+    ("tengo pericooo", "pericooo", "perico"),
     ("c0caina", "c0caina", "cocaína"),
     ("cristaaal y meth", "cristaaal", "cristal"),
     ("a1prazolam Q10", "a1prazolam", "alprazolam"),
@@ -240,11 +240,12 @@ def test_word_boundaries(text: str) -> None:
 
 def test_hashtags_and_punctuation_are_boundaries() -> None:
     assert values("#mota") == ["mota"]
-    assert values("¿perico?") == ["perico"]
+    assert values("¿hay perico?") == ["perico"]
+    assert values("¿tusi?") == ["tusi"]
     assert values("(mota)") == ["mota"]
-    assert values("“perico”") == ["perico"]
+    assert values("“tusi”") == ["tusi"]
     assert values("perico/mota/cripy") == ["perico", "mota", "cripy"]
-    assert values("🔥perico") == ["perico"]
+    assert values("🔥tusi") == ["tusi"]
 
 
 # -- emoji -------------------------------------------------------------------------------------

@@ -5,18 +5,30 @@ and validated by :mod:`sabueso.extract.lexicon_data`. Each term has an *ambiguit
 when it is reported:
 
 ``none``
-    always (``cocaína``, ``perico``, ``tusi``, ``traqueto``).
+    always (``cocaína``, ``mota``, ``tusi``, ``traqueto``).
 ``some``
-    only with any supporting context in the window: another drug term, a price (``Q150``), a
-    trade quantity (``1 oz``, ``onza``), a selling word (``vendo``, ``envíos``, ``precio``) or,
-    within a few words, a common verb such as ``hay``/``tengo``/``busco``.
+    words with an everyday sense as well (``perico``, a parakeet; ``coca``; ``molly``) only with
+    support in the term's message: a drug anchor (below), a selling word (``vendo``,
+    ``envíos``, ``precio``), a price (``Q150``), a trade quantity (``1 oz``, ``onza``), a
+    contact (a phone number written in the text, ``wa.me/``), a common verb such as
+    ``hay``/``tengo``/``necesito`` within a few words on the term's line, or another ``some``
+    term naming another substance (``ecstasy gone, only oxy left``).
 ``high``
     ordinary words and everyday emoji (``hielo``, ``nieve``, ``pollo``, ``ice``, ❄️, 🎄) only
-    next to a *drug anchor* (a confirmed unambiguous term, a dealer term or 🔌, a drug word from
-    ``signals.tsv`` such as ``fumar``, a dose such as ``2g``, ``el gramo``, ``bolsitas``), or
-    with two different kinds of trade context (a selling word; a price or quantity; a substance
-    of another category), at least one of them in the term's own message, or in a buyer's
+    next to a *drug anchor* (a confirmed unambiguous term or a ``some`` term confirmed by an
+    anchor, a dealer term or 🔌, a drug word from ``signals.tsv`` such as ``fumar``, a dose such
+    as ``2g``, ``el gramo``, ``bolsitas``), or with two different kinds of trade context (a
+    selling word or a contact; a price or quantity; another drug term: one of another category,
+    or a ``some`` term), at least one of them in the term's own message, or in a buyer's
     question (``tenés hielo?``).
+
+Support between drug terms, in short: an unambiguous term supports every ambiguous one in its
+message ("Necesito perico o mota": ``mota`` confirms ``perico``). Two ambiguous terms support
+each other only with one sign of trade in the message (a selling word, price, quantity or
+contact: "perico y piedra a Q300", "perico ❄️ disponible"), or, both ``some``, when they name
+different substances; "el perico de mi abuela canta" and "perico y pollo" give nothing. The rule
+is symmetric and independent of order: the terms are re-examined until no decision changes, so
+a term confirmed late still anchors the ones before it.
 
 Trade terms (categories dealing, quantity, money, trafficker, potency) other than ``none`` are
 reported only when a confirmed substance term stands in the window. The window is
@@ -101,7 +113,7 @@ class LexiconFamily:
         if "drug_term" not in ctx.types:
             return
         orig = text.original
-        data = text.lower.encode("latin-1", "replace")
+        data = text.latin1
         cands, signals = self.candidates(text, data)
         for c in self.decide(text, cands, signals, data):
             e = c.entry

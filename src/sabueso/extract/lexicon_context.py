@@ -15,7 +15,14 @@ from collections.abc import Iterable, Sequence
 
 from sabueso.extract.base import Prepared
 from sabueso.extract.lexicon_data import Signal
-from sabueso.extract.lexicon_match import Cand, bounded, is_word, make_matcher, variants
+from sabueso.extract.lexicon_match import (
+    Cand,
+    bounded,
+    in_sender,
+    is_word,
+    make_matcher,
+    variants,
+)
 
 __all__ = ["NEAR", "WINDOW", "ContextRule"]
 
@@ -38,7 +45,13 @@ _GRAMS = frozenset({"g", "gr", "grs", "grm", "grms", "gramo", "gramos", "gramito
 _WEIGHTS = frozenset({"oz", "onza", "onzas", "lb", "lbs", "libra", "libras", "kg", "kgs",
                       "kilo", "kilos", "ounce", "ounces"})
 _ANCHORS = ("term", "drug", "gram")
-_SUPPORT = ("term", "drug", "gram", "unit", "price", "sell")
+_SUPPORT = ("term", "drug", "gram", "unit", "price", "sell", "contact")
+# A phone number written as one (local "5555-1234", "+504 9999 8888", "(809) 555-1234") or a
+# WhatsApp / Telegram link: the contact of a seller's advert.
+_CONTACT = re.compile(
+    r"(?<![\w+(-])(?:\+\d{1,3}[ -]?\d{3,4}[ -]?|\(\d{3}\) ?\d{3}-|\d{3}-\d{3}-|\d{4}-)"
+    r"\d{4}(?![\w-])"
+    r"|wa\.me/|t\.me/")
 
 
 def _starts_message(low: str, line: int) -> bool:
@@ -90,16 +103,31 @@ def _near(positions: list[int] | None, c: Cand, reach: int = WINDOW,
     return False
 
 
-def _peer(peers: list[Cand], starts: list[int], c: Cand, strict: bool,
-          wide: bool = False) -> bool:
-    """Another substance term in the window with a different value or (``strict``, for
-    ``high`` terms) of a different category: ❄️⛄🌨️ are one snowy day, not three drugs."""
+def _peer(peers: list[Cand], starts: list[int], c: Cand, wide: bool = False) -> bool:
+    """Another substance term in the window that names another substance (category): ❄️⛄🌨️
+    are one snowy day, not three drugs. For a ``high`` term, a ``some`` term with another value
+    counts too: a snowflake next to ``perico`` is the emoji code of the word."""
     lo, hi = (c.start - WINDOW, c.end + WINDOW) if wide else (c.lo, c.hi)
     i = bisect.bisect_left(starts, lo)
     while i < len(starts) and starts[i] < hi:
         p = peers[i]
-        if p is not c and (p.entry.category != c.entry.category if strict
-                           else p.entry.value != c.entry.value):
+        if p is not c and (p.entry.category != c.entry.category
+                           or (c.entry.ambiguity == "high" and p.entry.ambiguity == "some"
+                               and p.entry.value != c.entry.value)):
+            return True
+        i += 1
+    return False
+
+
+def _near_line(low: str, positions: list[int] | None, c: Cand) -> bool:
+    """Whether a common verb lies within :data:`NEAR` characters of ``c`` on its line."""
+    if not positions:
+        return False
+    i = bisect.bisect_left(positions, c.start - NEAR)
+    while i < len(positions) and positions[i] < c.end + NEAR:
+        p = positions[i]
+        if not c.start <= p < c.end and c.lo <= p < c.hi and "\n" not in (
+                low[p:c.start] if p < c.start else low[c.end:p]):
             return True
         i += 1
     return False
@@ -131,8 +159,11 @@ def _spans(cands: Iterable[Cand]) -> list[tuple[int, int]]:
 
 
 def _numbers(text: Prepared, lo: int, hi: int, found: dict[str, list[int]]) -> None:
-    """Prices, gram quantities and weights in ``text[lo:hi]``, into ``found``."""
+    """Prices, gram quantities, weights and contacts in ``text[lo:hi]``, into ``found``."""
     low = text.lower
+    for m in _CONTACT.finditer(low, lo, hi):
+        if not in_sender(low, m.start(), m.end()):  # an unsaved contact shown as the sender
+            found.setdefault("contact", []).append(m.start())
     for m in _NUMBER.finditer(low, lo, hi):
         a, b = m.span()
         if (b < len(low) and low[b] in ":/") or (a and low[a - 1] in ":/"):
@@ -221,12 +252,13 @@ class ContextRule:
         sub_starts = [c.start for c in subs]
 
         def trade_kinds(c: Cand, wide: bool) -> int:
-            """Kinds of trade context: a selling word, a price or quantity, another substance
-            term of another category."""
-            return (_near(sig.get("sell"), c, WINDOW, wide)
+            """Kinds of trade context: a selling word or a contact, a price or quantity,
+            another drug term (:func:`_peer`)."""
+            return ((_near(sig.get("sell"), c, WINDOW, wide)
+                     or _near(sig.get("contact"), c, WINDOW, wide))
                     + (_near(sig.get("price"), c, WINDOW, wide)
                        or _near(sig.get("unit"), c, WINDOW, wide))
-                    + _peer(subs, sub_starts, c, True, wide))
+                    + _peer(subs, sub_starts, c, wide))
 
         def supported(c: Cand) -> bool:
             c.strong = any(_near(sig.get(k), c) for k in _ANCHORS)
@@ -241,21 +273,28 @@ class ContextRule:
                 here = trade_kinds(c, False)
                 return (here >= 2 or _asked(text.lower, sig.get("weak"), c)
                         or (here == 1 and trade_kinds(c, True) >= 2))
+            # An anchor or a trade signal in the message, a common verb next to the term on its
+            # line ("necesito perico", not "el perico de la abuela habla\ntraeme mangos"), or
+            # another ``some`` term of another substance ("ecstasy gone, only oxy left"; not
+            # "coca y perico"). The accepted cost: "Molly y Roxy" (two dogs) are reported.
             return (any(_near(sig.get(k), c) for k in _SUPPORT)
-                    or _near(sig.get("weak"), c, NEAR) or _peer(peers, peer_starts, c, False))
+                    or _near_line(low, sig.get("weak"), c)
+                    or _peer(peers, peer_starts, c))
 
         def settle() -> None:
             # ``some`` terms first: confirmed by an anchor, they anchor the ``high`` ones (a
-            # ``coca`` confirmed only by ``quiero`` does not make ``hielo`` a drug).
-            for ambiguity in ("some", "high"):
-                sig["term"] = [c.start for c in cands if c.strong and not c.entry.trade]
-                sig["soft"] = [c.start for c in cands
-                               if c.ok and not c.strong and not c.entry.trade]
-                for positions in sig.values():
-                    positions.sort()
-                for c in pending:
-                    if not c.ok and c.entry.ambiguity == ambiguity:
-                        c.ok = supported(c)
+            # ``coca`` confirmed only by ``quiero`` does not make ``hielo`` a drug). Repeated
+            # until nothing changes, so a term anchored late still anchors the terms before it.
+            for positions in sig.values():
+                positions.sort()
+            changed = True
+            while changed:
+                changed = False
+                for ambiguity in ("some", "high"):
+                    sig["term"] = [c.start for c in cands if c.strong and not c.entry.trade]
+                    for c in pending:
+                        if not c.ok and c.entry.ambiguity == ambiguity and supported(c):
+                            c.ok = changed = True
 
         settle()
         unsettled = [c for c in pending if not c.ok]

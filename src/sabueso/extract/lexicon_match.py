@@ -39,6 +39,7 @@ __all__ = [
     "TermMatcher",
     "bounded",
     "fold",
+    "in_sender",
     "is_word",
     "make_matcher",
     "variants",
@@ -167,6 +168,17 @@ class _EmojiFinder:
         return out
 
 
+def in_sender(low: str, s: int, e: int) -> bool:
+    """Whether ``low[s:e]`` lies in the sender's name of a chat export header ("Plug:"): never
+    a term, and a phone number there (an unsaved contact) is no contact signal."""
+    line = low.rfind("\n", max(0, s - 120), s) + 1
+    after = low[e:e + 62]
+    header = (_HEADER.match(low, line) if (line or s < 120) and (":" in after or ", [" in after)
+              else None)
+    return header is not None and any(0 <= header.start(g) <= s and e <= header.end(g)
+                                      for g in (1, 2, 3))
+
+
 def make_matcher(patterns: Sequence[str], use_regex: bool = False) -> Matcher:
     """The fastest available matcher of ``patterns`` (``use_regex``: the ``re`` one)."""
     return _RustMatcher(patterns) if _HAVE_RS and not use_regex else _RegexMatcher(patterns)
@@ -233,11 +245,7 @@ class TermMatcher:
         """Reject a term inside a URL, handle or e-mail address, a chat sender's name (a
         contact saved as "Plug"), or next to a block phrase."""
         low = text.lower
-        line = low.rfind("\n", max(0, s - 120), s) + 1
-        after = low[e:e + 62]
-        header = (_HEADER.match(low, line) if (line or s < 120) and (":" in after or ", [" in after)
-                  else None)
-        if header and any(0 <= header.start(g) <= s and e <= header.end(g) for g in (1, 2, 3)):
+        if in_sender(low, s, e):
             return None
         if (s and low[s - 1] in "@/.") or (e < len(low) and low[e] in "@/."):
             a = s
