@@ -91,6 +91,18 @@ class Prepared:
     original: str
     clean: str
     lower: str
+    _latin1: bytes | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def latin1(self) -> bytes:
+        """``lower`` as Latin-1 bytes, one byte per character (``?`` for any character
+        outside Latin-1), computed once: byte-level scans (a translated mask searched with
+        ``bytes.find``, an Aho-Corasick automaton) run on it with the same offsets."""
+        data = self._latin1
+        if data is None:
+            data = self.lower.encode("latin-1", "replace")
+            object.__setattr__(self, "_latin1", data)
+        return data
 
 
 class Family(Protocol):

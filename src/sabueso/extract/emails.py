@@ -56,7 +56,8 @@ def find_emails(text: Prepared, covered: Covered, hits: list[Hit], dots: bool) -
     low = text.lower
     n = len(low)
     triggers: list[tuple[int, int, str]] = []
-    if "@" in low:
+    data = text.latin1  # ``in`` on bytes is several times faster than on wide text
+    if b"@" in data:
         for m in _AT.finditer(low):
             triggers.append(_bracketed(low, m.start(), m.end()) or (
                 m.start(), m.end(), "at"))
@@ -64,10 +65,9 @@ def find_emails(text: Prepared, covered: Covered, hits: list[Hit], dots: bool) -
         found = _bracketed(low, m.start(), m.start() + 2)
         if found is not None:
             triggers.append(found)
-    if "arroba" in low:
-        for m in _ARROBA.finditer(low):
-            triggers.append((m.start(), m.end(), "word" if low[m.start()] == " " else
-                             "bracket"))
+    if b"arroba" in data:
+        for a, b in _arroba_spans(low):
+            triggers.append((a, b, "word" if low[a] == " " else "bracket"))
     if dots:
         triggers.extend((m.start(), m.end(), "word") for m in _AT_EN.finditer(low))
     if not triggers:
@@ -96,6 +96,23 @@ def find_emails(text: Prepared, covered: Covered, hits: list[Hit], dots: bool) -
         if end:
             covered.add(hits[-2].start, end)
             after = end
+
+def _arroba_spans(low: str) -> list[tuple[int, int]]:
+    """The spans ``_ARROBA.finditer`` gives, found from each ``arroba`` (a literal search in C)
+    instead of trying the pattern's leading alternation at every position of the text."""
+    out: list[tuple[int, int]] = []
+    after = 0
+    i = low.find("arroba")
+    while i >= 0:
+        # A match holding this ``arroba`` starts one or two characters before it; the
+        # leftmost start that does not overlap the previous match wins, as in ``finditer``.
+        for j in (i - 2, i - 1):
+            if j >= after and (m := _ARROBA.match(low, j)) is not None:
+                out.append(m.span())
+                after = m.end()
+                break
+        i = low.find("arroba", i + 1)
+    return out
 
 def _bracketed(low: str, a: int, b: int) -> tuple[int, int, str] | None:
     """``[at]``, ``( at )``, ``[@]``: the span of the bracketed at-sign around

@@ -131,10 +131,10 @@ class NetworkFamily:
     def scan(self, text: Prepared, ctx: Context) -> list[Hit]:
         hits: list[Hit] = []
         covered = Covered()
-        low = text.lower
-        if "//" in low:
+        data = text.latin1  # ``in`` on bytes is several times faster than on wide text
+        if b"//" in data:
             self._urls(text, covered, hits)
-        dots = "dot" in low  # ``[dot]``, `` dot ``: looked for only when the word is there
+        dots = b"dot" in data  # ``[dot]``, `` dot ``: looked for only when the word is there
         find_emails(text, covered, hits, dots)
         self._dotted(text, covered, hits, dots)
         self._colons(text, ctx, covered, hits)
