@@ -157,3 +157,31 @@ def test_chats_and_messages_commands(env: Env, tmp_path: Path, fake_format: None
     assert views[0]["action"] == "chats.list"
     assert {"sender": "colib", "chat": None, "from": None, "to": None,
             "limit": None} in [v["details"] for v in views]
+
+
+def test_add_as_and_tz_decide_how_an_export_is_read(env: Env, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # A format that only reads files it is forced on (it never claims one on its own).
+    shy = ChatFormat("shychat", "1", "whatsapp",
+                     lambda name, head: 10 if head.startswith(b"FAKECHAT") else 0, _parse)
+    monkeypatch.setattr(registry, "_loaded", [shy])
+    env.new_case(REF)
+    folder = write_files(tmp_path / "ev", {"chat.txt": EXPORT})
+    other = write_files(tmp_path / "ev2", {"chat.txt": EXPORT + "\n"})
+    env.ok("add", REF, str(folder / "chat.txt"))  # recognised by nobody: plain text
+    assert env.ok("chats", REF, "--json").json()["chats"] == []
+    assert env.run("add", REF, str(other / "chat.txt"), "--as", "signal").code == 2
+    assert env.run("add", REF, str(other / "chat.txt"), "--tz", "Mars/Base").code == 2
+    added = env.ok("add", REF, str(other / "chat.txt"), "--as", "WhatsApp", "--tz",
+                   "America/Tegucigalpa", "--json").json()
+    assert added["derived"]["messages"] == 3
+    [chat] = env.ok("chats", REF, "--json").json()["chats"]
+    assert chat["item"] == added["added"][0]["id"]
+    rows = env.ok("messages", REF, "--json").jsonl()
+    assert {r["zone"] for r in rows} == {"America/Tegucigalpa"}
+    log = env.ok("log", REF, "--json").jsonl()
+    start = [e for e in log if e["action"] == "intake.start"][-1]
+    assert start["details"]["as"] == "whatsapp" and start["details"]["tz"] == \
+        "America/Tegucigalpa"
+    env.ok("reindex", REF)  # the intake's choice holds on a rebuild
+    assert len(env.ok("chats", REF, "--json").json()["chats"]) == 1

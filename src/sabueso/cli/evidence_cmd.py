@@ -100,6 +100,8 @@ def register(app: typer.Typer) -> None:
         note: str | None = typer.Option(None, "--note", help=t("cli.opt.note")),
         no_expand: bool = typer.Option(False, "--no-expand", help=t("cli.opt.no_expand")),
         no_derive: bool = typer.Option(False, "--no-derive", help=t("cli.opt.no_derive")),
+        chat_format: str | None = typer.Option(None, "--as", help=t("cli.opt.as")),
+        zone: str | None = typer.Option(None, "--tz", help=t("cli.opt.add_tz")),
         max_ratio: float = typer.Option(_DEFAULTS.max_ratio, "--max-ratio",
                                         help=t("cli.opt.max_ratio")),
         max_size: int = typer.Option(_DEFAULTS.max_total_bytes >> 20, "--max-size-mb",
@@ -121,7 +123,14 @@ def register(app: typer.Typer) -> None:
                                      field="--acquired-at")
         if max_ratio <= 1 or max_size <= 0 or max_members <= 0 or max_depth <= 0:
             raise InputError("error.bad_limits")
+        if chat_format is not None:
+            from sabueso.ingest.chats.registry import check_name
+
+            chat_format = check_name(chat_format.strip().lower())
+        if zone is not None:
+            zone = get_zone(zone.strip()).key
         options = IntakeOptions(
+            chat_format=chat_format, zone=zone,
             source=source, note=note, acquired_at=acquired, expand=not no_expand,
             limits=ArchiveLimits(max_members=max_members, max_total_bytes=max_size << 20,
                                  max_ratio=max_ratio, max_depth=max_depth))

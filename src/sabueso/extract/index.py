@@ -45,7 +45,7 @@ from sabueso.extract import engine
 from sabueso.extract.base import Context
 from sabueso.extract.itemread import Candidate, Extracted, Spool, extract_item
 from sabueso.extract.itemwrite import all_versions, value_key, write_batch
-from sabueso.ingest.chats.registry import HEAD_BYTES, best_format
+from sabueso.ingest.chats.registry import HEAD_BYTES, best_format, forced_format
 from sabueso.ingest.text import best_reader
 from sabueso.store.db import new_id
 from sabueso.store.schema import (
@@ -53,6 +53,7 @@ from sabueso.store.schema import (
     chats,
     derivations,
     entities,
+    intakes,
     item_derivations,
     items,
     mentions,
@@ -133,14 +134,17 @@ class _Row:
     kind: str
     parent_id: int | None
     original_path: str
+    chat_format: str | None = None  # the intake's ``--as``
+    zone: str | None = None  # the intake's ``--tz``
 
 
 def _candidates(conn: Connection, case: CaseRow, nos: list[int] | None) -> list[_Row]:
     """Items holding content (files and archive members) not derived yet, in order."""
     base = (select(items.c.id, items.c.no, items.c.name, items.c.media_type,
                    items.c.blob_sha256, items.c.size, items.c.kind, items.c.parent_id,
-                   items.c.original_path)
+                   items.c.original_path, intakes.c.chat_format, intakes.c.zone)
             .outerjoin(item_derivations, item_derivations.c.item_id == items.c.id)
+            .outerjoin(intakes, intakes.c.id == items.c.intake_id)
             .where(items.c.case_id == case.id, items.c.blob_sha256.is_not(None),
                    item_derivations.c.item_id.is_(None)))
     if nos is None:
@@ -152,7 +156,7 @@ def _candidates(conn: Connection, case: CaseRow, nos: list[int] | None) -> list[
             rows += conn.execute(base.where(items.c.no.in_(wanted[start:start + CHUNK_IDS])))
         rows.sort(key=lambda r: r.no)
     return [_Row(int(r.id), int(r.no), r.name, r.media_type, r.blob_sha256, int(r.size or 0),
-                 r.kind, r.parent_id, r.original_path) for r in rows]
+                 r.kind, r.parent_id, r.original_path, r.chat_format, r.zone) for r in rows]
 
 
 def _siblings(conn: Connection, case: CaseRow, row: _Row) -> tuple[tuple[str, int], ...]:
@@ -187,10 +191,12 @@ def _plan(ws: Workspace, case: CaseRow, rows: list[_Row]) -> tuple[list[Candidat
             skipped.append(row)
             continue
         cand = Candidate(row.id, row.no, row.name, row.media_type, row.sha256, row.size,
-                         reader=reader.name, zone=case.tz)
+                         reader=reader.name, zone=row.zone or case.tz)
         if reader.name in _CHAT_CAPABLE:
             with ws.vault.open(row.sha256) as fh:
-                fmt = best_format(row.name, fh.read(HEAD_BYTES))
+                head = fh.read(HEAD_BYTES)
+            fmt = (forced_format(row.chat_format, row.name, head) if row.chat_format
+                   else best_format(row.name, head))
             if fmt is not None:
                 cand = replace(cand, reader=fmt.name, chat=True)
                 chat_rows.append((len(work), row))

@@ -152,7 +152,8 @@ def _open_intake(ws: Workspace, case: CaseRow, key: str, paths: list[str], total
                           details={"files": files, "bytes": total})
             return int(pending), True
         intake_id = new_id(conn.execute(insert(intakes).values(
-            case_id=case.id, args_key=key, actor=ws.actor, started_at=utcnow())))
+            case_id=case.id, args_key=key, actor=ws.actor, started_at=utcnow(),
+            chat_format=options.chat_format, zone=options.zone)))
         ledger.append(conn, chain=case.chain, actor=ws.actor, action="intake.start",
                       subject=f"intake:{intake_id}", case_id=case.id,
                       details={"paths": paths, "files": files, "bytes": total,

@@ -51,10 +51,18 @@ class IntakeOptions:
     acquired_at: datetime | None = None
     expand: bool = True
     limits: archives.ArchiveLimits = field(default_factory=archives.ArchiveLimits)
+    chat_format: str | None = None  # ``--as``: a chat platform or format name
+    zone: str | None = None  # ``--tz``: the zone chat exports' local times are in
 
     def key_material(self) -> dict[str, Any]:
-        return {"source": self.source, "note": self.note, "expand": self.expand,
-                "acquired_at": iso_utc(self.acquired_at) if self.acquired_at else None}
+        material: dict[str, Any] = {
+            "source": self.source, "note": self.note, "expand": self.expand,
+            "acquired_at": iso_utc(self.acquired_at) if self.acquired_at else None}
+        if self.chat_format:
+            material["as"] = self.chat_format
+        if self.zone:
+            material["tz"] = self.zone
+        return material
 
 
 @dataclass(slots=True)

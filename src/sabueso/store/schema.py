@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.types import TypeDecorator
@@ -121,6 +122,9 @@ intakes = Table(
     Column("actor", String(64), nullable=False),
     Column("started_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
+    # ``sabueso add --as FORMAT --tz ZONE``: how the chat exports of this intake are read
+    Column("chat_format", String(32)),
+    Column("zone", String(64)),
     Index("ix_intakes_case_args", "case_id", "args_key"),
 )
 
@@ -284,6 +288,9 @@ chats = Table(
     Column("title", Text),
     Column("kind", String(32)),
     Column("platform_id", String(64)),
+    # WhatsApp text exports: the order of the date's fields as written and what decided it
+    Column("date_order", String(8)),
+    Column("date_order_basis", String(16)),
     UniqueConstraint("item_id", "key", name="uq_chats_item_key"),
     Index("ix_chats_case", "case_id"),
 )
@@ -321,6 +328,7 @@ messages = Table(
     Column("reply_to", String(64)),
     Column("forwarded_from", Text),
     Column("edited_at", UTCDateTime),
+    Column("edited", Boolean, nullable=False, default=False, server_default=false()),
     Column("deleted", Boolean, nullable=False, default=False),
     Column("attachments", Text),  # JSON list: name, kind, omitted, item (E-number) when found
     UniqueConstraint("record_id", name="uq_messages_record"),

@@ -25,9 +25,12 @@ __all__ = [
     "ChatFormat",
     "ChatSource",
     "best_format",
+    "check_name",
+    "forced_format",
     "format_by_name",
     "format_versions",
     "formats",
+    "known_names",
 ]
 
 # A file is read as a chat export from this score on.
@@ -90,6 +93,36 @@ def best_format(name: str, head: bytes) -> ChatFormat | None:
         except (ValueError, LookupError, UnicodeError):
             continue
         if score >= MATCH_THRESHOLD and (best is None or score > best[0]):
+            best = (score, fmt)
+    return best[1] if best else None
+
+
+def known_names() -> list[str]:
+    """What ``--as`` takes: platforms and format names."""
+    return sorted({f.platform for f in formats()} | {f.name for f in formats()})
+
+
+def check_name(name: str) -> str:
+    """``name`` when it names a platform or a format (``--as``), else a clear error."""
+    if name not in known_names():
+        raise InputError("error.chat_format_unknown", name=name,
+                         known=", ".join(known_names()) or "-")
+    return name
+
+
+def forced_format(wanted: str, name: str, head: bytes) -> ChatFormat | None:
+    """With ``--as wanted`` (a platform or a format): the format of that kind that recognises
+    the file best, even below the usual threshold; None when none recognises it at all (the
+    file is then read as plain text: an export's folder also holds notes and media lists)."""
+    best: tuple[int, ChatFormat] | None = None
+    for fmt in formats():
+        if wanted not in (fmt.name, fmt.platform):
+            continue
+        try:
+            score = fmt.match(name, head)
+        except (ValueError, LookupError, UnicodeError):
+            continue
+        if score > 0 and (best is None or score > best[0]):
             best = (score, fmt)
     return best[1] if best else None
 
