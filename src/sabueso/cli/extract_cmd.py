@@ -30,6 +30,14 @@ PARALLEL_ABOVE = 8 << 20  # plain-text files larger than this are scanned by sev
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def type_label(type_: str) -> str:
+    """The label of an entity type for people (``teléfono``, ``e-mail``), from the catalogue
+    key ``type.<type>``; JSON, JSON Lines and CSV keep the stable type names (``phone``)."""
+    key = f"type.{type_}"
+    label = t(key)
+    return type_ if label == key else label
+
+
 def _types(text: str | None) -> frozenset[str] | None:
     from sabueso.extract.base import ALL_TYPES
     from sabueso.extract.engine import parse_types
@@ -97,8 +105,8 @@ class _Output:
                       title_justify="left")
         for row in self.rows:
             cells = [shown(str(row["file"]))] if files else []
-            cells += [shown(row.get("locator") or ""), row["type"], shown(row["value"]),
-                      shown(row["raw"]), f"{row['start']}–{row['end']}"]
+            cells += [shown(row.get("locator") or ""), type_label(row["type"]),
+                      shown(row["value"]), shown(row["raw"]), f"{row['start']}–{row['end']}"]
             table.add_row(*cells)
         console.print(table)
 
@@ -212,7 +220,8 @@ def print_entities(ws: Workspace, ref: str, types: frozenset[str] | None = None,
     table = Table(t("col.type"), t("col.value"), t("col.mentions"), t("col.items"),
                   t("col.details"), title=title, title_justify="left")
     for e in found:
-        table.add_row(e.type, shown(e.value), str(e.mentions), _items_text(e.items),
+        table.add_row(type_label(e.type), shown(e.value), str(e.mentions),
+                      _items_text(e.items),
                       shown(_attrs_text(e.attrs)))
     console.print(table)
     _status_notice(case.ref, status)
@@ -232,7 +241,8 @@ def print_entity(ws: Workspace, ref: str, value: str, types: frozenset[str] | No
         return
     for entity in found:
         items = sorted({m.item for m in entity.mentions})
-        console.print(t("cli.entity.header", type=entity.type, value=shown(entity.value),
+        console.print(t("cli.entity.header", type=type_label(entity.type),
+                        value=shown(entity.value),
                         count=len(entity.mentions), items=_items_text(items)), soft_wrap=True)
         if entity.attrs:
             console.print("  " + shown(_attrs_text(entity.attrs)))
@@ -307,4 +317,4 @@ def register(app: typer.Typer) -> None:
                               soft_wrap=True)
 
 
-__all__ = ["print_entities", "print_entity", "register", "run_extract"]
+__all__ = ["print_entities", "print_entity", "register", "run_extract", "type_label"]
