@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.table import Table
 
@@ -104,4 +106,22 @@ def register_search(app: typer.Typer) -> None:
         console.print(table)
 
 
-__all__ = ["register", "register_search"]
+def register_graph(app: typer.Typer) -> None:
+    @app.command("graph", help=t("cli.graph.help"))
+    def graph_command(
+        ref: str = REF_ARG,
+        fmt: str = typer.Option("graphml", "--format", help=t("cli.opt.graph_format")),
+        out: Path = typer.Option(..., "--out", help=t("cli.opt.graph_out")),
+        json_out: bool = JSON_OPT,
+    ) -> None:
+        from sabueso.analysis.export import export_graph
+
+        result = export_graph(Workspace.open(), ref, fmt.strip().lower(), out)
+        if json_out:
+            emit_json(result.as_dict())
+            return
+        console.print(t("cli.graph.done", ref=result.case, path=shown(result.path),
+                        nodes=result.nodes, edges=result.edges, sha256=result.sha256))
+
+
+__all__ = ["register", "register_graph", "register_search"]

@@ -56,6 +56,7 @@ custody_cmd.register(app)
 extract_cmd.register(app)
 chats_cmd.register(app)
 chats_cmd.register_search(app)
+chats_cmd.register_graph(app)
 
 
 def main(argv: list[str] | None = None) -> None:

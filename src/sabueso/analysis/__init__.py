@@ -1,0 +1,1 @@
+"""Derived views of a case: the link graph (and, later, telephony analyses)."""
