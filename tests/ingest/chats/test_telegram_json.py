@@ -196,8 +196,8 @@ def test_single_export_on_a_stream_that_cannot_seek() -> None:
 def test_messages_after_other_root_keys_are_still_one_chat() -> None:
     doc = {"name": "x", "extra": {"a": [1, 2]}, "id": 9, "messages": [_msg(1)]}
     evs = events(doc)
-    assert [e.key for e in evs if isinstance(e, Chat)] == ["tg:chat:$"]
-    assert messages(evs)[0].chat == "tg:chat:$"
+    assert [e.key for e in evs if isinstance(e, Chat)] == ["tg:chat:9"]
+    assert messages(evs)[0].chat == "tg:chat:9"
 
 
 # -- fields ------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
@@ -64,6 +64,10 @@ _CHAT_TYPES = (b'"personal_chat"', b'"bot_chat"', b'"private_group"', b'"private
 _TG_KEYS = (b'"date_unixtime"', b'"from_id"', b'"text_entities"', b'"personal_information"',
             b'"actor_id"', b'"left_chats"', b'"forwarded_from"', b'"reply_to_message_id"')
 _LIST_ROOTS = {"chats": "chats.list", "left_chats": "left_chats.list"}
+_REDUCED_KEYS = frozenset({"contact_information", "place_name", "address",
+                           "location_information", "poll"})
+_MEDIA_KEYS = frozenset({"photo", "file", "contact_vcard"})
+_MAX_DEPTH = 64  # levels inside one message (tdesktop writes at most about 5)
 _SERVICE_FIELDS = ("title", "members", "inviter", "message_id", "duration_seconds",
                    "discard_reason")
 
@@ -228,116 +232,129 @@ class _Reader:
     # -- shape ---------------------------------------------------------------------------
 
     def run(self, fh: IO[bytes]) -> Iterator[ChatEvent]:
-        start = fh.tell() if fh.seekable() else None
-        head: dict[str, Any] = {}
-        events = ijson.parse(fh, use_float=True)
+        """One pass over ijson's ``basic_parse`` events (no prefixes are built, so a hostile
+        nesting depth costs nothing until a message is built, and that is capped)."""
+        events = ijson.basic_parse(fh, use_float=True)
         first = next(events, None)
-        if first is None or first[1] != "start_map":
+        if first is None or first[0] != "start_map":
             raise InputError("error.chat_json_shape", location=self.name)
-        for prefix, event, value in events:
-            if prefix == "messages" and event == "start_array":
-                yield self._chat(head, "$")
-                if start is not None:
-                    yield from self._fast_messages(fh, start)
-                    return
-                yield from self._walk(events, head, single=True)
-                return
-            if event == "map_key" or prefix.count(".") > 0:
-                continue
-            if prefix in ("name", "type", "id") and event in ("string", "number", "null"):
-                head[prefix] = value
-                continue
-            if event in ("start_map", "start_array"):
-                yield from self._walk(_chain((prefix, event, value), events), head,
-                                      single=False)
-                return
-        if not head:
-            raise InputError("error.chat_json_shape", location=self.name)
-        yield self._chat(head, "$")
-
-    def _fast_messages(self, fh: IO[bytes], start: int) -> Iterator[ChatEvent]:
-        """Single-chat export: the messages built by ijson's C ``items``."""
-        fh.seek(start)
-        chat = self._current_chat
-        self.where = "$.messages[0]"
-        for index, item in enumerate(ijson.items(fh, "messages.item", use_float=True)):
-            yield from self._message(item, chat, self.where)
-            self.where = f"$.messages[{index + 1}]"  # where a broken file broke
-
-    def _walk(self, events: Iterable[tuple[str, str, Any]], head: dict[str, Any],
-              single: bool) -> Iterator[ChatEvent]:
-        """Any shape: events in file order, one message or contact built at a time."""
-        chat_prefix = "" if single else None  # prefix of the chat object being read
-        chat_head: dict[str, Any] = head if single else {}
-        chat_path = "$"
-        chat_open = single  # its Chat event was yielded
-        lists = {"chats.list.item": "chats", "left_chats.list.item": "left_chats"}
-        list_index = {"chats": -1, "left_chats": -1}
-        msg_index = 0
-        msg_prefix = "messages.item" if single else ""
-        builder: _Builder | None = None
-        build_kind = ""
-        contact_index = -1
-        personal = False
-        for prefix, event, value in events:
-            if builder is not None:
-                if builder.feed(event, value):
+        # Frames of the containers above the current event: [role, key, path].
+        stack: list[list[Any]] = [["root", "", "$"]]
+        head: dict[str, Any] = {}  # name/type/id of the chat being read
+        found = False  # messages, chats or contacts seen
+        chat_open = False  # the current chat's Chat event was yielded
+        index = {"chats": -1, "left_chats": -1, "contacts": -1, "messages": 0}
+        skip = 0  # depth inside a subtree that is not read
+        build: list[Any] | None = None  # containers of the value being built
+        build_key = ""
+        result: Any = None
+        kind = ""
+        for event, value in events:
+            if build is not None:
+                if event == "map_key":
+                    build_key = value
                     continue
-                obj, builder = builder.result, None
-                if build_kind == "message":
-                    yield from self._message(obj, self._current_chat, self.where)
-                    msg_index += 1
+                if event == "end_map" or event == "end_array":
+                    build.pop()
+                    if build:
+                        continue
+                    build = None
+                    if kind == "message":
+                        yield from self._message(result, self._current_chat, self.where)
+                        index["messages"] += 1
+                    else:
+                        yield from self._contact(result, self.where, kind == "personal")
+                    continue
+                top = build[-1]
+                if event == "start_map" or event == "start_array":
+                    if len(build) >= _MAX_DEPTH:
+                        raise InputError("error.chat_json_invalid", location=self.name,
+                                         path=self.where,
+                                         detail=f"nested deeper than {_MAX_DEPTH} levels")
+                    new: Any = {} if event == "start_map" else []
+                    if type(top) is dict:
+                        top[build_key] = new
+                    else:
+                        top.append(new)
+                    build.append(new)
+                elif type(top) is dict:
+                    top[build_key] = value
                 else:
-                    yield from self._contact(obj, self.where, personal)
+                    top.append(value)
                 continue
-            if prefix == msg_prefix and chat_prefix is not None:
-                self.where = f"{chat_path}.messages[{msg_index}]"
-                if event in ("start_map", "start_array"):
-                    builder, build_kind = _Builder(event), "message"
+            if skip:
+                if event == "start_map" or event == "start_array":
+                    skip += 1
+                elif event == "end_map" or event == "end_array":
+                    skip -= 1
+                continue
+            frame = stack[-1]
+            if event == "map_key":
+                frame[1] = value
+                continue
+            if event == "end_map" or event == "end_array":
+                stack.pop()
+                if frame[0] == "chat" and not chat_open:
+                    yield self._chat(head, frame[2])
+                continue
+            starts = event == "start_map" or event == "start_array"
+            role, key, path = frame
+            child = ""
+            if role == "messages":
+                self.where = f"{path}[{index['messages']}]"
+                if starts:
+                    result = {} if event == "start_map" else []
+                    build, kind = [result], "message"
                 else:
                     yield Unparsed(self.where, _dump(value), "chat.unparsed.not_a_message")
-                    msg_index += 1
+                    index["messages"] += 1
                 continue
-            if chat_prefix is not None and not single:
-                if prefix == chat_prefix and event == "end_map":
+            if role in ("root", "chat"):
+                if key in ("name", "type", "id") and not starts:
+                    head[key] = value
+                elif key == "messages" and event == "start_array":
+                    found = True
                     if not chat_open:
-                        yield self._chat(chat_head, chat_path)
-                    chat_prefix, msg_prefix = None, ""
-                    continue
-                if prefix.startswith(chat_prefix + "."):
-                    field = prefix[len(chat_prefix) + 1:]
-                    if field in ("name", "type", "id") and event in ("string", "number",
-                                                                     "null"):
-                        chat_head[field] = value
-                    elif field == "messages" and event == "start_array" and not chat_open:
-                        yield self._chat(chat_head, chat_path)
+                        yield self._chat(head, path)
                         chat_open = True
+                    index["messages"] = 0
+                    child = "messages"
+                    path = f"{path}.messages" if path != "$" else "$.messages"
+                elif role == "root" and key in _LIST_ROOTS and event == "start_map":
+                    found, child, path = True, "lists", f"$.{key}"
+                elif role == "root" and key == "contacts" and event == "start_map":
+                    found, child, path = True, "contacts", "$.contacts"
+                elif role == "root" and key == "personal_information" and event == "start_map":
+                    found = True
+                    self.where = "$.personal_information"
+                    result = {}
+                    build, kind = [result], "personal"
                     continue
-            if prefix in lists and event == "start_map":
-                root = lists[prefix]
-                list_index[root] += 1
-                chat_prefix, chat_head, chat_open, msg_index = prefix, {}, False, 0
-                chat_path = f"$.{_LIST_ROOTS[root]}[{list_index[root]}]"
-                msg_prefix = prefix + ".messages.item"
-                self.where = chat_path
+            elif role == "lists" and key == "list" and event == "start_array":
+                child, path = "chatlist", f"{path}.list"
+            elif role == "chatlist" and event == "start_map":
+                root = path.split(".")[1]
+                index[root] += 1
+                path = f"{path}[{index[root]}]"
+                self.where = path
+                head, chat_open, child = {}, False, "chat"
+            elif role == "contacts" and key == "list" and event == "start_array":
+                child, path = "contactlist", f"{path}.list"
+            elif role == "contactlist" and event == "start_map":
+                index["contacts"] += 1
+                self.where = f"{path}[{index['contacts']}]"
+                result = {}
+                build, kind = [result], "contact"
                 continue
-            if prefix == "contacts.list.item" and event == "start_map":
-                contact_index += 1
-                self.where = f"$.contacts.list[{contact_index}]"
-                builder, build_kind, personal = _Builder(event), "contact", False
-                continue
-            if prefix == "personal_information" and event == "start_map":
-                self.where = "$.personal_information"
-                builder, build_kind, personal = _Builder(event), "contact", True
-                continue
-            if prefix == "messages" and event == "start_array" and not single:
-                # messages[] at the root after other keys: a single-chat export after all.
-                yield self._chat(head, "$")
-                single, chat_prefix, chat_path = True, "", "$"
-                msg_prefix, msg_index, chat_open = "messages.item", 0, True
-                continue
-            if single and prefix in ("name", "type", "id"):
-                continue
+            if starts:
+                if child:
+                    stack.append([child, "", path])
+                else:
+                    skip = 1
+        if not found:
+            if not head:
+                raise InputError("error.chat_json_shape", location=self.name)
+            yield self._chat(head, "$")
 
     # -- records -------------------------------------------------------------------------
 
@@ -390,7 +407,10 @@ class _Reader:
             if text is None:
                 text = ""
                 yield Unparsed(where + ".text", _dump(raw), "chat.unparsed.bad_text")
-        extra = _service_lines(msg) if service else _reductions(msg)
+        if service:
+            extra = _service_lines(msg)
+        else:
+            extra = [] if _REDUCED_KEYS.isdisjoint(msg) else _reductions(msg)
         if extra:
             text = "\n".join([text, *extra]) if text else "\n".join(extra)
         sent_at, sent_text, zone = self._when(msg.get("date_unixtime"), msg.get("date"))
@@ -412,7 +432,7 @@ class _Reader:
             reply_to=_id_text(msg.get("reply_to_message_id")),
             forwarded_from=forwarded if isinstance(forwarded, str) else None,
             edited_at=edited_at,
-            attachments=_attachments(msg),
+            attachments=[] if _MEDIA_KEYS.isdisjoint(msg) else _attachments(msg),
         )
         self.ordinal += 1
 
@@ -429,46 +449,3 @@ class _Reader:
         instant = local_to_utc(moment, self.zone)
         zone = None if moment.tzinfo is not None or instant is None else self.zone
         return instant, text, zone
-
-
-def _chain(first: tuple[str, str, Any], rest: Iterable[tuple[str, str, Any]]
-           ) -> Iterator[tuple[str, str, Any]]:
-    yield first
-    yield from rest
-
-
-class _Builder:
-    """Builds one JSON value from ijson events, without recursion."""
-
-    __slots__ = ("key", "result", "stack")
-
-    def __init__(self, event: str) -> None:
-        self.result: Any = {} if event == "start_map" else []
-        self.stack: list[Any] = [self.result]
-        self.key: str = ""
-
-    def feed(self, event: str, value: Any) -> bool:
-        """Take one event; False once the value is complete (that event closed it)."""
-        if event == "map_key":
-            self.key = value
-            return True
-        if event == "end_map" or event == "end_array":
-            self.stack.pop()
-            return bool(self.stack)
-        top = self.stack[-1]
-        if event == "start_map":
-            new: Any = {}
-        elif event == "start_array":
-            new = []
-        else:
-            if type(top) is dict:
-                top[self.key] = value
-            else:
-                top.append(value)
-            return True
-        if type(top) is dict:
-            top[self.key] = new
-        else:
-            top.append(new)
-        self.stack.append(new)
-        return True
