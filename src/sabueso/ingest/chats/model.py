@@ -47,6 +47,11 @@ class Chat:
     title: str | None
     kind: str | None  # "personal", "group", "channel", ... as the export says; None if unknown
     platform_id: str | None = None  # Telegram's chat id
+    # How a text export's dates were read (WhatsApp): the fields' order as written ("dmy",
+    # "mdy", "ymd") and what decided it: "values" (a day above 12), "locale" (the hint given),
+    # "default" (nothing decided: day-first), "conflict" (both fields above 12 somewhere).
+    date_order: str | None = None
+    date_order_basis: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +113,7 @@ class Message:
     reply_to: str | None = None
     forwarded_from: str | None = None
     edited_at: datetime | None = None
+    edited: bool = False  # the export marks it edited (WhatsApp: "<This message was edited>")
     deleted: bool = False
     attachments: list[Attachment] = field(default_factory=list)
 

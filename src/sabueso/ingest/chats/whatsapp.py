@@ -1,0 +1,361 @@
+"""WhatsApp "Export chat" text (``.txt``, or the ``_chat.txt`` of a ``.zip`` with media).
+
+Two streaming passes over the text, in blocks of about a megabyte cut at line ends, so memory
+stays flat however long the export (a block, one message, the table of senders):
+
+1. **Survey** (``whatsapp_headers``). Every line that looks like a message header is counted
+   by its *shape* (brackets, date separator, four-digit field, comma, seconds, AM/PM,
+   separator). The most frequent shape is the file's; a header-like line of another shape is
+   text (a chat pasted into a message), never a new message. The day/month order is decided
+   from all the file's dates at once: a field above 12 is the day. When no value decides, the
+   locale hint does (``en-US`` month-first, others day-first), else day-first; the order and
+   its basis are recorded on the ``Chat`` event. Two-digit years are 20yy.
+2. **Messages.** Each header of the file's shape starts a message; the lines up to the next
+   header are its continuation. Lines before the first header are ``Unparsed`` events.
+
+Local times are read in the zone given (the device's: WhatsApp writes none) and converted to
+UTC (an ambiguous wall time at a DST change is read as the earlier instant, ``fold=0``);
+``sent_text`` keeps the header's date and time exactly, invisible marks included. Senders shown
+as phone numbers (``+502 5512 3456``, often wrapped in U+202A/U+202C) become
+``wa:+50255123456`` accounts; names become ``wa:name:<name>``. Message text is kept as
+exported; the words WhatsApp writes (system lines, media markers, deleted and edited notes) are
+read by ``whatsapp_phrases``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import BinaryIO, TextIO
+from zoneinfo import ZoneInfo
+
+from sabueso.core.timeutil import get_zone
+from sabueso.ingest.chats.model import Account, Chat, ChatEvent, Message, Unparsed
+from sabueso.ingest.chats.registry import ChatFormat, ChatSource
+from sabueso.ingest.chats.whatsapp_headers import (
+    GENERIC,
+    Shape,
+    Survey,
+    TextSource,
+    blocks,
+    shape_of,
+    survey,
+)
+from sabueso.ingest.chats.whatsapp_phrases import (
+    DELETED,
+    EDIT_MARKERS,
+    attachment_of,
+    colon_system_line,
+    is_encryption_notice,
+    strip_marks,
+    system_line,
+)
+from sabueso.ingest.textbase import DecodedText, decode_bytes
+
+__all__ = ["CHAT_KEY", "FORMATS", "VERSION", "chat_member", "match", "parse_binary",
+           "parse_whatsapp"]
+
+VERSION = "1"
+CHAT_KEY = "wa:chat"
+
+_PHONE = re.compile(r"\+\d[\d \-()\u00a0]{4,}\d")
+_TITLE_NAME = re.compile(
+    r"(?:WhatsApp Chat (?:with|-) |Chat de WhatsApp con |Conversa do WhatsApp com |"
+    r"WhatsApp-Chat mit )(?P<title>.+?)(?: \(\d+\))?\.(?:txt|zip)", re.I)
+_OMIT_ENDS = ("omitted", "omitida", "omitido", "ocultada", "ocultado")
+_STEPS = [timedelta(seconds=s) for s in range(3600)]  # minute*60+second into the hour
+_UNPARSED = "chat.unparsed.before_first_message"
+
+
+# --------------------------------------------------------------------------- public API
+
+def parse_whatsapp(stream: TextIO, *, zone: str, name: str | None = None,
+                   members: Iterable[str] = (), locale: str | None = None
+                   ) -> Iterator[ChatEvent]:
+    """The events of one WhatsApp export, read twice from a seekable text stream.
+
+    ``zone``: the zoneinfo name its local times are read in. ``name``: the file's name (may
+    give the chat's title). ``members``: the other files of the export (zip member names), to
+    link attachment lines to. ``locale``: a hint for a file whose day/month order no date
+    decides (``es``, ``en-US``, ``pt-BR``)."""
+    start = stream.tell()
+
+    def reopen() -> TextSource:
+        stream.seek(start)
+        return stream
+
+    return _parse(reopen, zone=zone, name=name, members=members, locale=locale)
+
+
+def parse_binary(fh: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
+    """The registry's entry: a seekable binary stream, decoded by Sabueso's text rule
+    (``textbase.DecodedText``: UTF-8 or UTF-16 by BOM, Windows-1252 fallback)."""
+    start = fh.tell()
+
+    def reopen() -> TextSource:
+        fh.seek(start)
+        return DecodedText(fh)
+
+    return _parse(reopen, zone=source.zone, name=source.name, members=source.siblings,
+                  locale=None)
+
+
+def match(name: str, head_text: str) -> int:
+    """How surely (0-100) a file with this name and first text is a WhatsApp export: mostly
+    from how many of its first lines are headers of one shape, a little from its name."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    score = 25 if base == "_chat.txt" or _title_from_name(base) is not None else 0
+    if not base.lower().endswith(".txt"):
+        score -= 25
+    lines = [ln for ln in head_text.split("\n")[:200] if ln.strip()]
+    if len(lines) > 1 and not head_text.endswith(("\n", "\r")):
+        lines.pop()  # the last line may be cut
+    shapes: dict[Shape, int] = {}
+    for line in lines:
+        m = GENERIC.match(line)
+        if m is not None:
+            shape = shape_of(m)
+            if shape.year_pos != 99:
+                shapes[shape] = shapes.get(shape, 0) + 1
+    if not shapes:
+        return max(0, min(score, 30))
+    best = max(shapes.values())
+    score += 35 + int(30 * best / len(lines)) + min(best, 5)
+    if GENERIC.match(lines[0]) is not None:
+        score += 5
+    return max(0, min(score, 100))
+
+
+def chat_member(names: Iterable[str]) -> str | None:
+    """The chat text among a zip's member names (``_chat.txt``, ``WhatsApp Chat with X.txt``)."""
+    texts = sorted(n for n in names if n.lower().endswith(".txt"))
+    for n in texts:
+        base = n.rsplit("/", 1)[-1]
+        if base == "_chat.txt" or _title_from_name(base) is not None:
+            return n
+    return texts[0] if len(texts) == 1 else None
+
+
+def _match_bytes(name: str, head: bytes) -> int:
+    return match(name, decode_bytes(head)[0].lstrip("\ufeff"))
+
+
+FORMATS = [ChatFormat(name="whatsapp", version=VERSION, platform="whatsapp",
+                      match=_match_bytes, parse=parse_binary)]
+
+
+# --------------------------------------------------------------------------- reading
+
+def _title_from_name(base: str) -> str | None:
+    m = _TITLE_NAME.fullmatch(base)
+    return m.group("title") if m else None
+
+
+def _parse(reopen: Callable[[], TextSource], *, zone: str, name: str | None,
+           members: Iterable[str], locale: str | None) -> Iterator[ChatEvent]:
+    zi = get_zone(zone)  # an unknown zone fails here, before anything is read
+    names = list(members)
+    member_map = {n: n for n in names}
+    for n in names:
+        member_map.setdefault(n.rsplit("/", 1)[-1], n)
+    return _events(reopen, zi, name, member_map, locale)
+
+
+def _events(reopen: Callable[[], TextSource], zi: ZoneInfo, name: str | None,
+            members: dict[str, str], locale: str | None) -> Iterator[ChatEvent]:
+    found = survey(reopen(), locale)
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    yield Chat(key=CHAT_KEY, platform="whatsapp", title=_title_from_name(base) or found.title,
+               kind="group" if found.group else None, date_order=found.order,
+               date_order_basis=found.basis)
+    yield from _Reader(found, zi, members).read(reopen())
+
+
+class _Reader:
+    """Second pass: messages, their senders' accounts and unparsed lines, in file order."""
+
+    def __init__(self, found: Survey, zi: ZoneInfo, members: dict[str, str]) -> None:
+        self.found = found
+        self.zi = zi
+        self.zone = zi.key
+        self.members = members
+        self.accounts: dict[str, str] = {}  # sender as shown -> account key
+        self.emitted: set[str] = set()
+        self.new: list[Account] = []
+        self.ordinal = 0
+        order = found.order or "dmy"
+        self.di, self.mi, self.yi = order.index("d"), order.index("m"), order.index("y")
+        self.offsets: dict[tuple[int, int, int, int], timedelta | None] = {}
+        self.last_key: tuple[str, ...] = ()
+        self.last_base: datetime | None = None
+        self.last_hour: tuple[int, int, int, int] | None = None  # when the offset changes
+
+    def read(self, text: TextSource) -> Iterator[ChatEvent]:
+        shape = self.found.shape
+        if shape is None:
+            line = 1
+            for block in blocks(text):
+                yield from _unparsed(block, line)
+                line += block.count("\n")
+            return
+        finditer = shape.pattern().finditer
+        message = self._message
+        new = self.new
+        lineno = 1  # number of the block's first line
+        pending: tuple[int, re.Match[str]] | None = None
+        parts: list[str] = []
+        for block in blocks(text):
+            pos = 0
+            line = lineno
+            for m in finditer(block):
+                s = m.start()
+                if pending is not None:
+                    parts.append(block[pos:s])
+                    msg = message(pending, parts)
+                    if new:
+                        yield from new
+                        new.clear()
+                    yield msg
+                    parts = []
+                elif s > pos:
+                    yield from _unparsed(block[pos:s], line)
+                line += block.count("\n", pos, s)
+                pending = (line, m)
+                pos = m.end()
+            if pending is not None:
+                parts.append(block[pos:])
+            elif pos < len(block):
+                yield from _unparsed(block[pos:], line)
+            lineno += block.count("\n")
+        if pending is not None:
+            msg = message(pending, parts)
+            yield from new
+            yield msg
+
+    def _message(self, pending: tuple[int, re.Match[str]], parts: list[str]) -> Message:
+        line, m = pending
+        body = parts[0] if len(parts) == 1 else "".join(parts)
+        if body.endswith("\n"):
+            body = body[:-1]
+        if "\r" in body:
+            body = body.replace("\r\n", "\n").removesuffix("\r")
+        nl = body.find("\n")
+        locator = f"line {line}" if nl < 0 else f"lines {line}-{line + body.count(chr(10))}"
+        dt, a, b, c, hh, mm, ss, ap = m.groups()
+        sent_at = self._instant(a, b, c, hh, mm, ss, ap)
+        ordinal = self.ordinal
+        self.ordinal += 1
+        first = body if nl < 0 else body[:nl]
+        i = first.find(": ")
+        if i >= 0:
+            raw, text = first[:i], body[i + 2:]
+        elif first.endswith(":"):
+            raw, text = first[:-1], body[len(first):]  # "Name:" alone on its line
+        else:
+            raw = text = ""
+        sl = None
+        if raw:
+            if "\"" in raw or "“" in raw or "«" in raw:
+                sl = colon_system_line(raw, body)
+            elif ("crypt" in first or "cifrad" in first or "cript" in first) \
+                    and is_encryption_notice(first):
+                return Message(CHAT_KEY, ordinal, locator, None, sent_at, dt, self.zone, body,
+                               "service", "encryption_notice")
+            elif text[:1] == "\u200e" and strip_marks(raw).strip() == self.found.title:
+                sl = system_line(text)  # iOS: the group's own lines carry its name
+            if sl is None:
+                key = self.accounts.get(raw) or self._account(raw)
+                msg = Message(CHAT_KEY, ordinal, locator, key, sent_at, dt, self.zone, text)
+                if text in DELETED:
+                    msg.deleted = True
+                elif text.endswith(EDIT_MARKERS):
+                    msg.edited = True
+                head = text if nl < 0 else first[i + 2:]
+                if "<" in head or "(" in head or head.endswith(_OMIT_ENDS):
+                    att = attachment_of(head, self.members)
+                    if att is not None:
+                        msg.attachments.append(att)
+                return msg
+        else:
+            sl = system_line(body)
+        actor = None  # a system line's actor, when it names one, is its sender
+        if sl is not None and sl.actor is not None:
+            actor = self.accounts.get(sl.actor) or self._account(sl.actor)
+        return Message(CHAT_KEY, ordinal, locator, actor, sent_at, dt, self.zone, body,
+                       "service", sl.service if sl is not None else "system")
+
+    def _account(self, raw: str) -> str:
+        shown = strip_marks(raw).strip()
+        if _PHONE.fullmatch(shown):
+            key = "wa:+" + "".join(ch for ch in shown if ch.isdigit())
+            account = Account(key=key, platform="whatsapp", display_name=None, phone=shown)
+        else:
+            key = "wa:name:" + shown
+            account = Account(key=key, platform="whatsapp", display_name=shown)
+        self.accounts[raw] = key
+        if key not in self.emitted:
+            self.emitted.add(key)
+            self.new.append(account)
+        return key
+
+    def _instant(self, a: str, b: str, c: str, hh: str, mm: str, ss: str, ap: str
+                 ) -> datetime | None:
+        key = (a, b, c, hh, ap)
+        if key != self.last_key:
+            self.last_key = key
+            self.last_base = self._hour_start(a, b, c, hh, ap)
+        base = self.last_base
+        minute = int(mm)
+        second = int(ss) if ss else 0
+        if minute > 59 or second > 59:
+            return None
+        if base is not None:
+            return base + _STEPS[minute * 60 + second]
+        if self.last_hour is None:
+            return None
+        y, mo, d, h = self.last_hour  # the offset changes inside this hour: read exactly
+        return datetime(y, mo, d, h, minute, second, tzinfo=self.zi).astimezone(UTC)
+
+    def _hour_start(self, a: str, b: str, c: str, hh: str, ap: str) -> datetime | None:
+        """The UTC instant of the local hour's start, or None (invalid, or the zone's offset
+        changes within the hour; then ``last_hour`` says which)."""
+        self.last_hour = None
+        vals = (a, b, c)
+        year = int(vals[self.yi])
+        if year < 100:
+            year += 2000
+        month, day, hour = int(vals[self.mi]), int(vals[self.di]), int(hh)
+        if ap:
+            if hour > 12:
+                return None
+            if hour == 12:
+                hour = 0 if ap[0] in "aA" else 12
+            elif ap[0] in "pP":
+                hour += 12
+        try:
+            start = datetime(year, month, day, hour, tzinfo=UTC)
+        except ValueError:
+            return None
+        if self.zone == "UTC":
+            return start
+        hkey = (year, month, day, hour)
+        off = self.offsets.get(hkey, timedelta.max)
+        if off == timedelta.max:
+            first = datetime(year, month, day, hour, 0, 0, tzinfo=self.zi).utcoffset()
+            last = datetime(year, month, day, hour, 59, 59, tzinfo=self.zi).utcoffset()
+            off = first if first == last else None
+            if len(self.offsets) >= 4096:
+                self.offsets.clear()
+            self.offsets[hkey] = off
+        if off is None:
+            self.last_hour = hkey
+            return None
+        return start - off
+
+
+def _unparsed(text: str, first_line: int) -> Iterator[Unparsed]:
+    for i, line in enumerate(text.split("\n")):
+        if line.strip():
+            yield Unparsed(locator=f"line {first_line + i}", text=line.removesuffix("\r"),
+                           reason=_UNPARSED)
