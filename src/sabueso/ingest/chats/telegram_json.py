@@ -15,7 +15,8 @@ Reading a message: ``text`` as a string or as a list of strings and entity objec
 the displayed text exactly (``text_entities`` when ``text`` is unusable); the sender from
 ``from``/``from_id`` (``actor``/``actor_id`` for service messages, whose ``action`` becomes
 ``Message.service``); ``date_unixtime`` (exact UTC) over ``date`` (local time, read in the zone
-given; without one the instant is left unknown rather than guessed); ``edited_unixtime`` over
+given; without one the instant is left unknown rather than guessed; ``sent_text`` is the text
+the instant was read from, ``zone`` the zone assumed or None); ``edited_unixtime`` over
 ``edited``; ``forwarded_from``; ``reply_to_message_id``; ``photo``/``file``/``contact_vcard``
 as attachments ("(File not included...)" = omitted). Shared contacts, locations, venues and
 polls are appended to the text on lines of their own (``[contact] Ana López +502 5555 0101``),
@@ -67,6 +68,7 @@ _LIST_ROOTS = {"chats": "chats.list", "left_chats": "left_chats.list"}
 _REDUCED_KEYS = frozenset({"contact_information", "place_name", "address",
                            "location_information", "poll"})
 _MEDIA_KEYS = frozenset({"photo", "file", "contact_vcard"})
+_SCALAR_EVENTS = frozenset({"string", "number", "boolean", "null"})
 _MAX_DEPTH = 64  # levels inside one message (tdesktop writes at most about 5)
 _SERVICE_FIELDS = ("title", "members", "inviter", "message_id", "duration_seconds",
                    "discard_reason")
@@ -248,15 +250,35 @@ class _Reader:
         build: list[Any] | None = None  # containers of the value being built
         build_key = ""
         result: Any = None
+        top: Any = None  # the innermost container being built
+        top_is_map = False
         kind = ""
         for event, value in events:
             if build is not None:
                 if event == "map_key":
                     build_key = value
-                    continue
-                if event == "end_map" or event == "end_array":
+                elif event in _SCALAR_EVENTS:
+                    if top_is_map:
+                        top[build_key] = value
+                    else:
+                        top.append(value)
+                elif event == "start_map" or event == "start_array":
+                    if len(build) >= _MAX_DEPTH:
+                        raise InputError("error.chat_json_invalid", location=self.name,
+                                         path=self.where,
+                                         detail=f"nested deeper than {_MAX_DEPTH} levels")
+                    new: Any = {} if event == "start_map" else []
+                    if top_is_map:
+                        top[build_key] = new
+                    else:
+                        top.append(new)
+                    build.append(new)
+                    top, top_is_map = new, event == "start_map"
+                else:  # end_map / end_array
                     build.pop()
                     if build:
+                        top = build[-1]
+                        top_is_map = type(top) is dict
                         continue
                     build = None
                     if kind == "message":
@@ -264,23 +286,6 @@ class _Reader:
                         index["messages"] += 1
                     else:
                         yield from self._contact(result, self.where, kind == "personal")
-                    continue
-                top = build[-1]
-                if event == "start_map" or event == "start_array":
-                    if len(build) >= _MAX_DEPTH:
-                        raise InputError("error.chat_json_invalid", location=self.name,
-                                         path=self.where,
-                                         detail=f"nested deeper than {_MAX_DEPTH} levels")
-                    new: Any = {} if event == "start_map" else []
-                    if type(top) is dict:
-                        top[build_key] = new
-                    else:
-                        top.append(new)
-                    build.append(new)
-                elif type(top) is dict:
-                    top[build_key] = value
-                else:
-                    top.append(value)
                 continue
             if skip:
                 if event == "start_map" or event == "start_array":
@@ -305,6 +310,7 @@ class _Reader:
                 if starts:
                     result = {} if event == "start_map" else []
                     build, kind = [result], "message"
+                    top, top_is_map = result, event == "start_map"
                 else:
                     yield Unparsed(self.where, _dump(value), "chat.unparsed.not_a_message")
                     index["messages"] += 1
@@ -327,8 +333,8 @@ class _Reader:
                 elif role == "root" and key == "personal_information" and event == "start_map":
                     found = True
                     self.where = "$.personal_information"
-                    result = {}
-                    build, kind = [result], "personal"
+                    result = top = {}
+                    build, kind, top_is_map = [result], "personal", True
                     continue
             elif role == "lists" and key == "list" and event == "start_array":
                 child, path = "chatlist", f"{path}.list"
@@ -343,8 +349,8 @@ class _Reader:
             elif role == "contactlist" and event == "start_map":
                 index["contacts"] += 1
                 self.where = f"{path}[{index['contacts']}]"
-                result = {}
-                build, kind = [result], "contact"
+                result = top = {}
+                build, kind, top_is_map = [result], "contact", True
                 continue
             if starts:
                 if child:
