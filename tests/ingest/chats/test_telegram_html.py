@@ -101,10 +101,17 @@ def test_messages_joined_runs_and_day_dividers() -> None:
         + default(10, T, text("hola<br>¿cuánto &amp; dónde?"))
         + default(11, "12.11.2024 14:02:00 UTC-06:00", text("sigo yo"), name=None, joined=True)
         + default(12, "12.11.2024 14:03:00 UTC-06:00", text("ok"), name="Beto via @gif")
+        + default(13, T, text('<a href="https://t.me/vendedor">@vendedor</a> '
+                              '<a href="tel:+50255551234">+50255551234</a> '
+                              '<a href="https://x.example/menu?a=1&amp;b=2">menú</a> '
+                              '<a href="https://x.example/">https://x.example/</a> '
+                              '<a href="" onclick="return ShowHashtag(&quot;x&quot;)">#x</a>'))
     ))
     chat = next(e for e in evs if isinstance(e, Chat))
     assert chat.title == "Ventas Zona 18" and chat.key == "tg:chat:html:Ventas Zona 18"
-    a, b, c = msgs(evs)
+    a, b, c, d = msgs(evs)
+    assert d.text == ("@vendedor +50255551234 menú https://x.example/ #x\n"
+                      "[link] https://x.example/menu?a=1&b=2")
     assert (a.msg_id, a.text) == ("10", "hola\n¿cuánto & dónde?")
     assert a.locator == "messages.html#message10"
     assert a.sent_at == datetime(2024, 11, 12, 20, 1, 33, tzinfo=UTC)

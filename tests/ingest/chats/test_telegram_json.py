@@ -91,7 +91,8 @@ def test_saved_sample_details() -> None:
     assert by_id["173429"].attachments == [
         Attachment("photos/photo_1@01-08-2020_22-01-49.jpg", "photo")]
     assert by_id["173430"].text == ("bold italic strikethrough underline @person "
-                                    "http://google.com monospace http://mystery.knightlab.com/")
+                                    "http://google.com monospace http://mystery.knightlab.com/"
+                                    "\n[link] http://google.com/")
     assert by_id["318170"].attachments == [Attachment(None, "video_file", omitted=True)]
     assert by_id["318170"].forwarded_from == "Other Person"
     assert by_id["7"].reply_to == "6"
@@ -208,7 +209,9 @@ def test_text_as_entity_list_is_the_displayed_text() -> None:
              {"type": "phone", "text": "+502 5555-1234"}, " o ",
              {"type": "text_link", "text": "aquí", "href": "https://x.example/p"}, ""]
     evs = events({"messages": [_msg(1, text=parts, text_entities=[])]})
-    assert messages(evs)[0].text == "Precio Q150 llamá al +502 5555-1234 o aquí"
+    # The target of a link whose text hides it follows on a line of its own.
+    assert messages(evs)[0].text == ("Precio Q150 llamá al +502 5555-1234 o aquí\n"
+                                     "[link] https://x.example/p")
 
 
 def test_text_entities_used_when_text_is_unusable() -> None:
@@ -261,7 +264,8 @@ def test_dates_prefer_unixtime_and_read_local_dates_in_the_zone_given() -> None:
     a, b, c, d = messages(evs)
     assert a.sent_at == datetime(2024, 11, 12, 20, 1, 33, tzinfo=UTC)
     assert (a.sent_text, a.zone) == ("1731441693", None)
-    assert a.edited_at == datetime(2024, 11, 12, 20, 5, tzinfo=UTC)
+    assert a.edited_at == datetime(2024, 11, 12, 20, 5, tzinfo=UTC) and a.edited
+    assert not b.edited
     assert b.sent_at == datetime(2024, 11, 12, 20, 1, 33, tzinfo=UTC)
     assert (b.sent_text, b.zone) == ("2024-11-12T14:01:33", "America/Guatemala")
     assert (c.sent_at, c.sent_text) == (None, "not a date")

@@ -37,6 +37,13 @@ class GenMessage:
     def text(self) -> str:
         return "".join(p[1] for p in self.parts)
 
+    @property
+    def parsed_text(self) -> str:
+        """What the parsers give: the displayed text, then a ``[link] <href>`` line for each
+        link whose text hides its target."""
+        links = [f"[link] {h}" for k, t, h in self.parts if k == "text_link" and h and h != t]
+        return "\n".join([self.text, *links]) if self.text else "\n".join(links)
+
 
 def _entity(kind: str, text: str, href: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {"type": kind, "text": text}

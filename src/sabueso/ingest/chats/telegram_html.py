@@ -13,7 +13,8 @@ blocks name the file (``href``) or say it was not included.
 
 Text is the displayed text: ``<br>`` is a line break, the newline and indentation the writer
 puts around a block are not part of it. Shared contacts, places and polls are appended as in
-the JSON parser (``[contact] Name +502...``). Service lines are written in English by
+the JSON parser (``[contact] Name +502...``), and so are the targets of links whose text hides
+them (``[link] https://...``). Service lines are written in English by
 Telegram Desktop whatever the app's language; the common ones are mapped to the JSON action
 names and their actor (``Ana invited Beto`` -> ``invite_members`` by ``Ana``), the rest are
 ``unknown``. Accounts are known by display name only (``tg:name:<name>``).
@@ -168,6 +169,20 @@ def _block_text(el: Any) -> str:
     return _TRAILING_RE.sub("", raw, count=1)
 
 
+def _hidden_links(text_el: Any) -> list[str]:
+    """``[link] <href>`` for each link whose text hides its target (a ``text_link``): not a
+    plain URL, mention, phone, e-mail or the ``onclick`` ones (hashtags, commands)."""
+    lines: list[str] = []
+    for link in text_el.iter("a"):
+        href = link.get("href") or ""
+        shown = "".join(link.itertext())
+        if (not href or href == shown or href.startswith(("tel:", "mailto:"))
+                or (shown.startswith("@") and href == "https://t.me/" + shown[1:])):
+            continue
+        lines.append(f"[link] {href}")
+    return lines
+
+
 def _plain(el: Any) -> str:
     return " ".join("".join(el.itertext()).split()) if el is not None else ""
 
@@ -278,6 +293,8 @@ class HtmlReader:
         text_el = _first(content, "text")
         text = _block_text(text_el) if text_el is not None else ""
         attachments, extra, call = self._media(content)
+        if text_el is not None:
+            extra[:0] = _hidden_links(text_el)
         if extra:
             text = "\n".join([text, *extra]) if text else "\n".join(extra)
         yield Message(

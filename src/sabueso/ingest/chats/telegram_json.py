@@ -20,7 +20,8 @@ the instant was read from, ``zone`` the zone assumed or None); ``edited_unixtime
 ``edited``; ``forwarded_from``; ``reply_to_message_id``; ``photo``/``file``/``contact_vcard``
 as attachments ("(File not included...)" = omitted). Shared contacts, locations, venues and
 polls are appended to the text on lines of their own (``[contact] Ana López +502 5555 0101``),
-so the extractor finds their numbers; service details likewise (``[members] ...``).
+so the extractor finds their numbers; so are the targets of links whose text hides them
+(``text_link``: ``[link] https://...``) and service details (``[members] ...``).
 
 Broken JSON is an ``InputError`` naming the file and the last JSON path reached; a message
 that is not an object, or whose text cannot be read, becomes an ``Unparsed`` event
@@ -188,6 +189,17 @@ def _reductions(msg: dict[str, Any]) -> list[str]:
             text = _joined(answer.get("text")) if isinstance(answer, dict) else None
             if text is not None:
                 lines.append("- " + text)
+    return lines
+
+
+def _hidden_links(parts: list[Any]) -> list[str]:
+    """``[link] <target>`` for each link whose text hides its target (``text_link``)."""
+    lines: list[str] = []
+    for part in parts:
+        if type(part) is dict and part.get("type") == "text_link":
+            href = part.get("href")
+            if isinstance(href, str) and href and href != part.get("text"):
+                lines.append(f"[link] {href}")
     return lines
 
 
@@ -417,6 +429,8 @@ class _Reader:
             extra = _service_lines(msg)
         else:
             extra = [] if _REDUCED_KEYS.isdisjoint(msg) else _reductions(msg)
+            if type(raw) is list:
+                extra[:0] = _hidden_links(raw)
         if extra:
             text = "\n".join([text, *extra]) if text else "\n".join(extra)
         sent_at, sent_text, zone = self._when(msg.get("date_unixtime"), msg.get("date"))
@@ -438,6 +452,7 @@ class _Reader:
             reply_to=_id_text(msg.get("reply_to_message_id")),
             forwarded_from=forwarded if isinstance(forwarded, str) else None,
             edited_at=edited_at,
+            edited=edited_at is not None or "edited" in msg,
             attachments=[] if _MEDIA_KEYS.isdisjoint(msg) else _attachments(msg),
         )
         self.ordinal += 1
