@@ -10,12 +10,15 @@ reported once, whole, and never as a fragment.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import itertools
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TextIO
 
 from sabueso.extract.base import ALL_TYPES, Context, Family, Hit, prepare
@@ -210,17 +213,55 @@ def extract_blocks(reader: TextIO, ctx: Context | None = None, *, workers: int =
             base, window, lo, hi = first
             yield [h.shifted(base) for h in _scan_window(window, lo, hi, ctx)]
         return
-    warm(ctx)
-    methods = multiprocessing.get_all_start_methods()
-    mp_context = multiprocessing.get_context("fork") if "fork" in methods else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp_context) as pool:
-        pending: list[Future[list[_Packed]]] = []
+    pool = _pool(workers, ctx)
+    pending: deque[Future[list[_Packed]]] = deque()
+    try:
         for base, window, lo, hi in itertools.chain((first, second), windows):
             pending.append(pool.submit(_scan_packed, window, lo, hi, base, ctx))
             if len(pending) >= 2 * workers:
-                yield _unpack(pending.pop(0).result())
+                yield _unpack(pending.popleft().result())
+        while pending:
+            yield _unpack(pending.popleft().result())
+    except BrokenProcessPool:
+        _close_pool()
+        raise
+    finally:  # a reader that stops early leaves no work queued for the next stream
         for fut in pending:
-            yield _unpack(fut.result())
+            fut.cancel()
+
+
+# Worker processes are kept from one stream to the next (files of a run, items of a case):
+# forking and tearing them down per file cost the parent time, and each new worker would
+# start again with empty caches (phone readings, host names, wallets) that a run's later
+# files reuse. A new pool is made when the number of workers or the families change.
+_POOL: tuple[ProcessPoolExecutor, int, int] | None = None
+
+
+def _pool(workers: int, ctx: Context) -> ProcessPoolExecutor:
+    global _POOL
+    loaded = families()
+    if _POOL is not None:
+        pool, size, fams = _POOL
+        if size == workers and fams == id(loaded):
+            return pool
+        _close_pool()
+    warm(ctx)
+    methods = multiprocessing.get_all_start_methods()
+    mp_context = multiprocessing.get_context("fork") if "fork" in methods else None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp_context)
+    _POOL = (pool, workers, id(loaded))
+    return pool
+
+
+def _close_pool() -> None:
+    """Stop the kept worker processes (at exit, or before a pool of another size)."""
+    global _POOL
+    if _POOL is not None:
+        pool, _POOL = _POOL[0], None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(_close_pool)
 
 
 def extract_stream(reader: TextIO, ctx: Context | None = None, *,

@@ -158,10 +158,26 @@ def _spans(cands: Iterable[Cand]) -> list[tuple[int, int]]:
     return [(lo, hi) for lo, hi in spans]
 
 
+def _may_contact(data: bytes, lo: int, hi: int) -> bool:
+    """Whether ``_CONTACT`` can match in ``data[lo:hi]`` (``Prepared.latin1``): every match
+    holds a ``+``, a ``(``, ``.me/`` or a dash after a digit (``?`` stands for any character
+    beyond Latin-1, such as a digit of another script). A few ``find`` calls on the window
+    spare the pattern's try at every position of most windows."""
+    if data.find(b"+", lo, hi) >= 0 or data.find(b"(", lo, hi) >= 0 or (
+            data.find(b".me/", lo, hi) >= 0):
+        return True
+    dash = data.find(b"-", lo + 1, hi)
+    while dash >= 0:
+        if data[dash - 1] in b"0123456789?":
+            return True
+        dash = data.find(b"-", dash + 1, hi)
+    return False
+
+
 def _numbers(text: Prepared, lo: int, hi: int, found: dict[str, list[int]]) -> None:
     """Prices, gram quantities, weights and contacts in ``text[lo:hi]``, into ``found``."""
     low = text.lower
-    for m in _CONTACT.finditer(low, lo, hi):
+    for m in _CONTACT.finditer(low, lo, hi) if _may_contact(text.latin1, lo, hi) else ():
         if not in_sender(low, m.start(), m.end()):  # an unsaved contact shown as the sender
             found.setdefault("contact", []).append(m.start())
     for m in _NUMBER.finditer(low, lo, hi):
@@ -287,11 +303,18 @@ class ContextRule:
             # until nothing changes, so a term anchored late still anchors the terms before it.
             for positions in sig.values():
                 positions.sort()
+            # A term's support depends on the other signals only through ``sig["term"]``: a
+            # tier is looked at again only when that changed since its last look.
+            looked: dict[str, list[int]] = {}
             changed = True
             while changed:
                 changed = False
                 for ambiguity in ("some", "high"):
-                    sig["term"] = [c.start for c in cands if c.strong and not c.entry.trade]
+                    sig["term"] = terms = [c.start for c in cands
+                                           if c.strong and not c.entry.trade]
+                    if looked.get(ambiguity) == terms:
+                        continue
+                    looked[ambiguity] = terms
                     for c in pending:
                         if not c.ok and c.entry.ambiguity == ambiguity and supported(c):
                             c.ok = changed = True
