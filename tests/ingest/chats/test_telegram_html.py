@@ -195,6 +195,12 @@ def test_media_blocks() -> None:
         + default(8, T, media(generic("media_call success", "Beto", "Outgoing (65 seconds)")))
         + default(9, T, media(generic("media_video", "Video message", "00:10",
                                       href="round_video_messages/file_1.mp4")))
+        + default(10, T, media(generic("media_photo", "Sticker", "👋",
+                                       href="stickers/AnimatedSticker.tgs")))
+        + default(11, T, text('<strong>Bold</strong> <span class="spoiler hidden" onclick='
+                              '"ShowSpoiler(this)"><span aria-hidden="true">oculto</span></span>'
+                              ' <br><br><blockquote>cita<br>línea 2</blockquote><pre>x = '
+                              '&apos;y&apos;</pre>'))
     ))
     m = msgs(evs)
     assert m[0].attachments == [Attachment("photos/photo_1@12-11-2024_14-01-33.jpg", "photo")]
@@ -209,6 +215,8 @@ def test_media_blocks() -> None:
     assert (m[7].kind, m[7].service, m[7].text) == ("service", "phone_call",
                                                     "Beto Outgoing (65 seconds)")
     assert m[8].attachments == [Attachment("round_video_messages/file_1.mp4", "video_message")]
+    assert m[9].attachments == [Attachment("stickers/AnimatedSticker.tgs", "sticker")]
+    assert m[10].text == "Bold oculto \n\ncita\nlínea 2x = 'y'"
 
 
 def test_pages_in_order_carry_the_sender_of_a_joined_first_message(tmp_path: Path) -> None:

@@ -138,7 +138,8 @@ def test_whole_account_export_with_contacts_chats_and_left_chats() -> None:
         "contacts": {"about": "c", "list": [
             {"user_id": 77, "first_name": "Beto", "last_name": "", "phone_number": "+50244440000",
              "date": "2023-01-01T00:00:00"},
-            {"user_id": 0, "first_name": "", "last_name": "", "phone_number": "55551234"}]},
+            {"user_id": 0, "first_name": "", "last_name": "", "phone_number": "55551234"},
+            {"user_id": 0, "first_name": "Otro", "phone_number": "55559999"}]},
         "frequent_contacts": {"list": [{"id": 1, "name": "x", "rating": 0.5}]},
         "chats": {"about": "c", "list": [
             {"name": "Uno", "type": "private_group", "id": 11, "messages": [_msg(1), _msg(2)]},
@@ -163,7 +164,8 @@ def test_whole_account_export_with_contacts_chats_and_left_chats() -> None:
     assert accs["tg:user5021001"].phone == "+502 5555 0101"
     assert accs["tg:user5021001"].display_name == "Ana López"
     assert accs["tg:user77"].phone == "+50244440000"
-    assert accs["tg:user0"].phone == "55551234"
+    assert accs["tg:phone:55551234"].platform_id is None
+    assert accs["tg:phone:55559999"].display_name == "Otro"
     assert all(m.sender == "tg:user5021001" for m in msgs)
     # Each account once, before the first message naming it.
     assert Counter(e.key for e in evs if isinstance(e, Account))["tg:user5021001"] == 1

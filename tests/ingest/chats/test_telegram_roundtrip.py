@@ -143,7 +143,7 @@ def test_json_whole_account_round_trip(chat_msgs: list[list[GenMessage]]) -> Non
     for g, (chat, w) in zip(got, flat, strict=True):
         assert g.chat == chat
         check_json_message(g, w, accounts, first_name[w.sender.peer_id])
-    assert accounts["tg:user0"].phone == "+50200000000"
+    assert accounts["tg:phone:+50200000000"].display_name == "Yo"
 
 
 @FAST

@@ -146,6 +146,27 @@ def _first(el: Any, *wanted: str) -> Any:
     return next(_children(el, *wanted), None)
 
 
+_PART_CLASSES = ("date", "from_name", "reply_to", "text", "media_wrap")
+
+
+def _parts(body: Any) -> dict[str, Any]:
+    """The first direct child of a message body of each kind that matters, in one pass:
+    ``date``, ``from_name``, ``reply_to``, ``text``, ``media_wrap`` and ``forwarded`` (the
+    ``forwarded body`` block, not the ``forwarded userpic_wrap`` beside it)."""
+    found: dict[str, Any] = {}
+    for child in body:
+        cls = child.get("class") if isinstance(child.tag, str) else None
+        if not cls:
+            continue
+        tokens = cls.split()
+        for name in _PART_CLASSES:
+            if name in tokens and name not in found:
+                found[name] = child
+        if "forwarded" in tokens and "body" in tokens and "forwarded" not in found:
+            found["forwarded"] = child
+    return found
+
+
 def _either(first: Any, second: Any) -> Any:
     """``first or second`` for elements (whose truth is their number of children)."""
     return first if first is not None else second
@@ -216,7 +237,10 @@ class HtmlReader:
         blocks = 0
         try:
             for _event, el in context:
-                classes = _classes(el)
+                cls = el.get("class")
+                if not cls or ("message" not in cls and "page_header" not in cls):
+                    continue
+                classes = set(cls.split())
                 if "page_header" in classes and self.title is None:
                     title = _find(el, "text", "bold")
                     self.title = _plain(title) or None if title is not None else None
@@ -260,10 +284,11 @@ class HtmlReader:
             yield from self._service(el, msg_id, locator)
             return
         body = _either(_first(el, "body"), el)
-        date = _either(_first(body, "date"), _find(body, "date", "details"))
+        parts = _parts(body)
+        date = _either(parts.get("date"), _find(body, "date", "details"))
         sent_text = (date.get("title") or "").strip() if date is not None else ""
         sent_at, zone = self._instant(sent_text)
-        name = _name_of(_first(body, "from_name"))
+        name = _name_of(parts.get("from_name"))
         if name is not None:
             sender, account = self.accounts.by_name(name)
             if account is not None:
@@ -273,26 +298,27 @@ class HtmlReader:
         else:
             sender = None
         self.last_sender = sender
-        content = body
+        content, inner = body, parts
         forwarded_from = None
-        fwd = _first(body, "forwarded", "body")
+        fwd = parts.get("forwarded")
         if fwd is not None:
-            content = fwd
-            forwarded_from = _name_of(_first(fwd, "from_name"))
+            content, inner = fwd, _parts(fwd)
+            forwarded_from = _name_of(inner.get("from_name"))
             if forwarded_from is None and "joined" in classes:
                 forwarded_from = self.last_forwarded  # same original author, not repeated
         self.last_forwarded = forwarded_from
         reply_to = None
-        reply = _either(_first(body, "reply_to"), _first(content, "reply_to"))
+        reply = _either(parts.get("reply_to"), inner.get("reply_to"))
         if reply is not None:
             for link in reply.iter("a"):
                 hit = _GOTO_RE.search((link.get("href") or "") + " " + (link.get("onclick") or ""))
                 if hit:
                     reply_to = hit.group(1) or hit.group(2)
                     break
-        text_el = _first(content, "text")
+        text_el = inner.get("text")
         text = _block_text(text_el) if text_el is not None else ""
-        attachments, extra, call = self._media(content)
+        attachments, extra, call = (self._media(content) if "media_wrap" in inner
+                                    else ([], [], False))
         if text_el is not None:
             extra[:0] = _hidden_links(text_el)
         if extra:

@@ -396,6 +396,8 @@ class _Reader:
         phone = obj.get("phone_number")
         phone = phone if isinstance(phone, str) and phone else None
         user_id = _id_text(obj.get("user_id"))
+        if user_id in ("0", "user0"):
+            user_id = None  # a saved contact who is not on Telegram: known by the number
         display = _name(obj.get("first_name"), obj.get("last_name")) or None
         if user_id is not None:
             pid = user_id if user_id.startswith("user") else f"user{user_id}"
