@@ -39,6 +39,7 @@ from sabueso.ingest.chats.whatsapp_headers import (
     Survey,
     TextSource,
     blocks,
+    blocks_at_headers,
     shape_of,
     survey,
 )
@@ -64,7 +65,10 @@ _TITLE_NAME = re.compile(
     r"(?:WhatsApp Chat (?:with|-) |Chat de WhatsApp con |Conversa do WhatsApp com |"
     r"WhatsApp-Chat mit )(?P<title>.+?)(?: \(\d+\))?\.(?:txt|zip)", re.I)
 _OMIT_ENDS = ("omitted", "omitida", "omitido", "ocultada", "ocultado")
-_STEPS = [timedelta(seconds=s) for s in range(3600)]  # minute*60+second into the hour
+# "MMSS" (or "MM" without seconds) -> time into the hour
+_IN_HOUR = {f"{m:02d}{sec:02d}": timedelta(minutes=m, seconds=sec)
+            for m in range(60) for sec in range(60)}
+_IN_HOUR.update({f"{m:02d}": timedelta(minutes=m) for m in range(60)})
 _UNPARSED = "chat.unparsed.before_first_message"
 
 
@@ -187,8 +191,6 @@ class _Reader:
         order = found.order or "dmy"
         self.di, self.mi, self.yi = order.index("d"), order.index("m"), order.index("y")
         self.offsets: dict[tuple[int, int, int, int], timedelta | None] = {}
-        self.last_key: tuple[str, ...] = ()
-        self.last_base: datetime | None = None
         self.last_hour: tuple[int, int, int, int] | None = None  # when the offset changes
 
     def read(self, text: TextSource) -> Iterator[ChatEvent]:
@@ -199,91 +201,125 @@ class _Reader:
                 yield from _unparsed(block, line)
                 line += block.count("\n")
             return
-        finditer = shape.pattern().finditer
-        message = self._message
+        head = shape.pattern()
+        findall = shape.message_pattern().findall
+        accounts = self.accounts
+        zone = self.zone
         new = self.new
-        lineno = 1  # number of the block's first line
-        pending: tuple[int, re.Match[str]] | None = None
-        parts: list[str] = []
-        for block in blocks(text):
-            pos = 0
-            line = lineno
-            for m in finditer(block):
-                s = m.start()
-                if pending is not None:
-                    parts.append(block[pos:s])
-                    msg = message(pending, parts)
-                    if new:
-                        yield from new
-                        new.clear()
-                    yield msg
-                    parts = []
-                elif s > pos:
-                    yield from _unparsed(block[pos:s], line)
-                line += block.count("\n", pos, s)
-                pending = (line, m)
-                pos = m.end()
-            if pending is not None:
-                parts.append(block[pos:])
-            elif pos < len(block):
-                yield from _unparsed(block[pos:], line)
-            lineno += block.count("\n")
-        if pending is not None:
-            msg = message(pending, parts)
+        line = 1
+        started = False
+        last_key: tuple[str, ...] = ()
+        base: datetime | None = None
+        for block in blocks_at_headers(text, head):
+            start = 0
+            if not started:  # lines before the first header
+                first = head.search(block)
+                start = first.start() if first is not None else len(block)
+                if start:
+                    yield from _unparsed(block[:start], line)
+                    line += block.count("\n", 0, start)
+                started = first is not None
+            found = findall(block, start)
+            if found and found[-1][8][-1:] == "\n":  # the block's newline, not the text's
+                *fields, tail = found[-1]
+                found[-1] = (*fields, tail[:-1])
+            for dt, a, b, c, hh, mm, ss, ap, body in found:
+                nl = body.count("\n")
+                if nl:
+                    locator = f"lines {line}-{line + nl}"
+                    if "\r" in body:
+                        body = body.replace("\r\n", "\n").removesuffix("\r")
+                    end = body.find("\n")
+                else:
+                    locator = f"line {line}"
+                    if body[-1:] == "\r":
+                        body = body[:-1]
+                    end = len(body)
+                line += nl + 1
+                key = (a, b, c, hh, ap)
+                if key != last_key:
+                    last_key = key
+                    base = self._hour_start(a, b, c, hh, ap)
+                step = _IN_HOUR.get(mm + ss)
+                if base is not None and step is not None:
+                    sent_at: datetime | None = base + step
+                else:
+                    sent_at = self._exact(mm, ss)
+                ordinal = self.ordinal
+                self.ordinal = ordinal + 1
+                i = body.find(": ", 0, end)
+                sender = accounts.get(body[:i]) if i > 0 else None
+                if not sender:  # a new or special sender, a system line
+                    yield from self._other(body, end, i, locator, ordinal, sent_at, dt)
+                    continue
+                text_ = body[i + 2:]
+                msg = Message(CHAT_KEY, ordinal, locator, sender, sent_at, dt, zone, text_)
+                if len(text_) < 48 and text_ in DELETED:
+                    msg.deleted = True
+                elif text_[-1:] == ">" and text_.endswith(EDIT_MARKERS):
+                    msg.edited = True
+                head_ = body[i + 2:end]
+                if "<" in head_ or "(" in head_ or head_.endswith(_OMIT_ENDS):
+                    att = attachment_of(head_, self.members)
+                    if att is not None:
+                        msg.attachments.append(att)
+                yield msg
+        if new:
             yield from new
-            yield msg
+            new.clear()
 
-    def _message(self, pending: tuple[int, re.Match[str]], parts: list[str]) -> Message:
-        line, m = pending
-        body = parts[0] if len(parts) == 1 else "".join(parts)
-        if body.endswith("\n"):
-            body = body[:-1]
-        if "\r" in body:
-            body = body.replace("\r\n", "\n").removesuffix("\r")
-        nl = body.find("\n")
-        locator = f"line {line}" if nl < 0 else f"lines {line}-{line + body.count(chr(10))}"
-        dt, a, b, c, hh, mm, ss, ap = m.groups()
-        sent_at = self._instant(a, b, c, hh, mm, ss, ap)
-        ordinal = self.ordinal
-        self.ordinal += 1
-        first = body if nl < 0 else body[:nl]
-        i = first.find(": ")
-        if i >= 0:
+    def _other(self, body: str, end: int, i: int, locator: str, ordinal: int,
+               sent_at: datetime | None, dt: str) -> Iterator[ChatEvent]:
+        """A message whose sender is new or needs a look (a name with quotes, the chat's own
+        name), or a line without ``Name: ``."""
+        first = body[:end]
+        if i < 0 and first.endswith(":"):
+            i = len(first) - 1  # "Name:" alone on its line: the text starts on the next
+            raw, text = first[:-1], body[len(first):]
+        elif i > 0:
             raw, text = first[:i], body[i + 2:]
-        elif first.endswith(":"):
-            raw, text = first[:-1], body[len(first):]  # "Name:" alone on its line
         else:
             raw = text = ""
         sl = None
         if raw:
-            if "\"" in raw or "“" in raw or "«" in raw:
-                sl = colon_system_line(raw, body)
-            elif ("crypt" in first or "cifrad" in first or "cript" in first) \
-                    and is_encryption_notice(first):
-                return Message(CHAT_KEY, ordinal, locator, None, sent_at, dt, self.zone, body,
-                               "service", "encryption_notice")
-            elif text[:1] == "\u200e" and strip_marks(raw).strip() == self.found.title:
-                sl = system_line(text)  # iOS: the group's own lines carry its name
+            shown = strip_marks(raw).strip()
+            special = "\"" in raw or "“" in raw or "«" in raw or shown == self.found.title
+            if special:
+                if "\"" in raw or "“" in raw or "«" in raw:
+                    sl = colon_system_line(raw, body)
+                elif is_encryption_notice(first):
+                    yield Message(CHAT_KEY, ordinal, locator, None, sent_at, dt, self.zone,
+                                  body, "service", "encryption_notice")
+                    return
+                elif text[:1] == "\u200e":
+                    sl = system_line(text)  # iOS: the group's own lines carry its name
             if sl is None:
-                key = self.accounts.get(raw) or self._account(raw)
+                key = self._account(raw)
+                if special:
+                    self.accounts[raw] = ""  # look again next time
+                yield from self.new
+                self.new.clear()
                 msg = Message(CHAT_KEY, ordinal, locator, key, sent_at, dt, self.zone, text)
                 if text in DELETED:
                     msg.deleted = True
                 elif text.endswith(EDIT_MARKERS):
                     msg.edited = True
-                head = text if nl < 0 else first[i + 2:]
+                head = first[i + 1:].removeprefix(" ")
                 if "<" in head or "(" in head or head.endswith(_OMIT_ENDS):
                     att = attachment_of(head, self.members)
                     if att is not None:
                         msg.attachments.append(att)
-                return msg
+                yield msg
+                return
         else:
             sl = system_line(body)
         actor = None  # a system line's actor, when it names one, is its sender
         if sl is not None and sl.actor is not None:
             actor = self.accounts.get(sl.actor) or self._account(sl.actor)
-        return Message(CHAT_KEY, ordinal, locator, actor, sent_at, dt, self.zone, body,
-                       "service", sl.service if sl is not None else "system")
+            yield from self.new
+            self.new.clear()
+        yield Message(CHAT_KEY, ordinal, locator, actor, sent_at, dt, self.zone, body,
+                      "service", sl.service if sl is not None else "system")
 
     def _account(self, raw: str) -> str:
         shown = strip_marks(raw).strip()
@@ -293,28 +329,20 @@ class _Reader:
         else:
             key = "wa:name:" + shown
             account = Account(key=key, platform="whatsapp", display_name=shown)
-        self.accounts[raw] = key
+        self.accounts.setdefault(raw, key)
         if key not in self.emitted:
             self.emitted.add(key)
             self.new.append(account)
         return key
 
-    def _instant(self, a: str, b: str, c: str, hh: str, mm: str, ss: str, ap: str
-                 ) -> datetime | None:
-        key = (a, b, c, hh, ap)
-        if key != self.last_key:
-            self.last_key = key
-            self.last_base = self._hour_start(a, b, c, hh, ap)
-        base = self.last_base
+    def _exact(self, mm: str, ss: str) -> datetime | None:
+        """The instant when the fast path cannot give it: an invalid time, or an hour in
+        which the zone's offset changes (``last_hour``)."""
         minute = int(mm)
         second = int(ss) if ss else 0
-        if minute > 59 or second > 59:
+        if minute > 59 or second > 59 or self.last_hour is None:
             return None
-        if base is not None:
-            return base + _STEPS[minute * 60 + second]
-        if self.last_hour is None:
-            return None
-        y, mo, d, h = self.last_hour  # the offset changes inside this hour: read exactly
+        y, mo, d, h = self.last_hour
         return datetime(y, mo, d, h, minute, second, tzinfo=self.zi).astimezone(UTC)
 
     def _hour_start(self, a: str, b: str, c: str, hh: str, ap: str) -> datetime | None:

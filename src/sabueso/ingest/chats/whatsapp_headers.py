@@ -11,6 +11,7 @@ one shape; a header-like line of another shape inside it is text someone pasted.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -23,8 +24,8 @@ from sabueso.ingest.chats.whatsapp_phrases import (
     system_line,
 )
 
-__all__ = ["BLOCK", "GENERIC", "Shape", "Survey", "TextSource", "blocks", "decide_order",
-           "shape_of", "survey"]
+__all__ = ["BLOCK", "DETAIL", "GENERIC", "Shape", "Survey", "TextSource", "blocks",
+           "blocks_at_headers", "decide_order", "shape_of", "survey"]
 
 BLOCK = 1 << 20  # characters read at a time
 
@@ -44,6 +45,7 @@ GENERIC = re.compile(
 # Regions whose WhatsApp writes the month first; bare "en" too (WhatsApp's English is US).
 _MONTH_FIRST = frozenset({"US", "PH", "PR", "FM", "MH", "PW", "GU", "AS", "MP", "VI", "UM"})
 _TITLE_LINES = 200  # an encryption notice naming the chat is looked for this far
+DETAIL = 2000  # headers read one by one (title, group lines) before the fast count
 
 
 class TextSource(Protocol):
@@ -68,6 +70,31 @@ def blocks(text: TextSource) -> Iterator[str]:
         yield chunk[:cut]
 
 
+def blocks_at_headers(text: TextSource, head: re.Pattern[str]) -> Iterator[str]:
+    """The stream in blocks that end just before a line ``head`` matches at (or at the end),
+    so that no message is cut; a message longer than a block is carried whole."""
+    rest = ""
+    while True:
+        chunk = text.read(BLOCK)
+        if not chunk:
+            if rest:
+                yield rest
+            return
+        # the carried part starts at a header and has no other: look only at what is new
+        lo = max(len(rest) - 1, 0)
+        chunk = rest + chunk
+        cut = len(chunk)
+        while True:
+            cut = chunk.rfind("\n", lo, cut)
+            if cut < 0 or head.match(chunk, cut + 1) is not None:
+                break
+        if cut < 0:
+            rest = chunk
+            continue
+        rest = chunk[cut + 1:]
+        yield chunk[:cut + 1]
+
+
 @dataclass(frozen=True, slots=True)
 class Shape:
     """How the headers of one file are written."""
@@ -83,24 +110,56 @@ class Shape:
     sep: str  # "-", "–", ":", " " after the time; "]" for bracketed headers
     year_pos: int  # index of the four-digit field; -1 when none; 99 when several (not a date)
 
-    def pattern(self) -> re.Pattern[str]:
-        """A regex matching exactly the headers of this shape. Groups: dt a b c H M S ap."""
+    def source(self, keep: frozenset[str]) -> str:
+        """The regex of this shape's headers (without ``^``); the groups named in ``keep``
+        (of dt a b c H M S ap) capture, the rest do not."""
+        def g(name: str, body: str) -> str:
+            return f"(?P<{name}>{body})" if name in keep else f"(?:{body})"
+
+        def empty(name: str) -> str:
+            return f"(?P<{name}>)" if name in keep else ""
+
         fields = [r"\d{4}" if i == self.year_pos else r"\d{1,2}" for i in range(3)]
         ds = re.escape(self.date_sep)
         ts = re.escape(self.time_sep)
-        out = rf"^[{MARKS}]*" + (rf"\[[{MARKS}]*" if self.bracket else "")
-        out += rf"(?P<dt>(?P<a>{fields[0]}){ds} ?(?P<b>{fields[1]}){ds} ?(?P<c>{fields[2]})"
-        out += (r"\." if self.date_dot else "") + ("," if self.comma else "") + f"{_SP}+"
-        out += ("klo " if self.klo else "") + rf"(?P<H>\d{{1,2}}){ts}(?P<M>\d{{2}})"
-        out += rf"{ts}(?P<S>\d{{2}})" if self.seconds else "(?P<S>)"
-        out += rf"{_SP}?(?P<ap>{_AMPM}))" if self.ampm else "(?P<ap>))"
+        date = (g("a", fields[0]) + ds + " ?" + g("b", fields[1]) + ds + " ?" + g("c", fields[2])
+                + (r"\." if self.date_dot else "") + ("," if self.comma else ""))
+        time = ("klo " if self.klo else "") + g("H", r"\d{1,2}") + ts + g("M", r"\d{2}")
+        time += ts + g("S", r"\d{2}") if self.seconds else empty("S")
+        time += f"{_SP}?" + g("ap", _AMPM) if self.ampm else empty("ap")
+        out = f"[{MARKS}]*" + (rf"\[[{MARKS}]*" if self.bracket else "")
+        out += g("dt", f"{date}{_SP}+{time}")
         if self.bracket:
             out += r"\][ \u00a0]?"
         elif self.sep in "-–":
             out += f"{_SP}?{self.sep}{_SP}"
         else:
             out += ": " if self.sep == ":" else " "
-        return re.compile(out, re.M)
+        return out
+
+    def pattern(self) -> re.Pattern[str]:
+        """This shape's headers. Groups: dt a b c H M S ap."""
+        return re.compile("^" + self.source(_ALL), re.M)
+
+    def message_pattern(self) -> re.Pattern[str]:
+        """A header of this shape and its text up to the next one (line ends included).
+        Groups: dt a b c H M S ap body."""
+        head = self.source(frozenset())
+        return re.compile("^" + self.source(_ALL)
+                          + rf"(?P<body>[^\n]*(?:\n(?!{head})[^\n]*)*)", re.M)
+
+    def dates_pattern(self) -> re.Pattern[str]:
+        """For the survey: this shape's date fields, or the whole header of any other shape.
+        ``findall`` gives (a, b, c, "") or ("", "", "", header)."""
+        return re.compile("^" + self.source(frozenset("abc")) + f"|^({_ANY_HEADER})", re.M)
+
+
+_ALL = frozenset({"dt", "a", "b", "c", "H", "M", "S", "ap"})
+# GENERIC without groups (for counting headers of other shapes at C speed).
+_D = r"\d{1,4}(?:/ ?\d{1,4}/ ?\d{1,4}|\. ?\d{1,4}\. ?\d{1,4}|- ?\d{1,4}- ?\d{1,4})\.?,?"
+_T = rf"(?:klo )?\d{{1,2}}(?::\d{{2}}(?::\d{{2}})?|\.\d{{2}}(?:\.\d{{2}})?)(?:{_SP}?{_AMPM})?"
+_ANY_HEADER = (rf"[{MARKS}]*(?:\[[{MARKS}]*{_D}{_SP}+{_T}\][ \u00a0]?"
+               rf"|{_D}{_SP}+{_T}(?:{_SP}?[-–]{_SP}|: | ))")
 
 
 _RawKey = tuple[str | None, str, str | None, str | None, str | None, str, bool, bool,
@@ -132,7 +191,7 @@ class _Stats:
     ma: int = 0  # largest value seen in each date field
     mb: int = 0
     mc: int = 0
-    oa: int = 0  # dates (runs of equal dates) with the field above 12
+    oa: int = 0  # distinct dates (per run or block) with the field above 12
     ob: int = 0
     oc: int = 0
     last: tuple[str, str, str] | None = None
@@ -158,51 +217,59 @@ class Survey:
 
 
 def survey(text: TextSource, locale: str | None) -> Survey:
-    """First pass: count header shapes, the date fields' ranges, and look for a title."""
+    """First pass: count the header shapes and the ranges of their date fields; look for the
+    chat's title and group-only system lines among the first ``DETAIL`` headers.
+
+    The first blocks (``DETAIL`` headers at least) are read header by header; the rest with
+    one regex that returns, for each header, its date fields when it has the leading shape
+    so far, or its whole text when it has another (``Shape.dates_pattern``), counted at C
+    speed; only the distinct values are looked at in Python."""
     raw: dict[_RawKey, _Stats] = {}
     title: str | None = None
     group = False
     seen = 0
+    lead: Shape | None = None
+    lead_st = _Stats(first=-1)
+    dates_findall = None
     for block in blocks(text):
-        for m in GENERIC.finditer(block):
-            g = m.groups()
-            key = _raw_key(g)
-            st = raw.get(key)
-            if st is None:
-                st = raw[key] = _Stats(first=len(raw))
-            st.count += 1
-            abc = (g[2] or "", g[4] or "", g[5] or "")
-            if abc != st.last:
-                st.last = abc
-                a, b, c = int(abc[0]), int(abc[1]), int(abc[2])
-                if a > st.ma:
-                    st.ma = a
-                if b > st.mb:
-                    st.mb = b
-                if c > st.mc:
-                    st.mc = c
-                st.oa += a > 12
-                st.ob += b > 12
-                st.oc += c > 12
-            seen += 1
-            if group and (title is not None or seen > _TITLE_LINES):
-                continue
-            e = m.end()
-            end = block.find("\n", e)
-            if end < 0:
-                end = len(block)
-            i = block.find(": ", e, end)
-            if i < 0:
-                if not group:
-                    sl = system_line(block[e:end])
+        if dates_findall is None:
+            for m in GENERIC.finditer(block):
+                seen += 1
+                g = m.groups()
+                _count(raw, _raw_key(g), g[2] or "", g[4] or "", g[5] or "", 1)
+                e = m.end()
+                end = block.find("\n", e)
+                if end < 0:
+                    end = len(block)
+                i = block.find(": ", e, end)
+                if i < 0:
+                    if not group:
+                        sl = system_line(block[e:end])
+                        if sl is not None and sl.service == "encryption_notice":
+                            group = _group_notice(block[e:end])
+                        else:
+                            group = sl is not None and sl.service in GROUP_SERVICES
+                elif title is None and seen <= _TITLE_LINES \
+                        and is_encryption_notice(block[i:end]):
+                    title = strip_marks(block[e:i]).strip() or None
+                elif not group and block.startswith("\u200e", i + 2):
+                    sl = system_line(block[i + 2:end])
                     group = sl is not None and sl.service in GROUP_SERVICES
-                    if sl is not None and sl.service == "encryption_notice":
-                        group = _group_notice(block[e:end])
-            elif title is None and seen <= _TITLE_LINES and is_encryption_notice(block[i:end]):
-                title = strip_marks(block[e:i]).strip() or None
-            elif not group and block.startswith("\u200e", i + 2):
-                sl = system_line(block[i + 2:end])
-                group = sl is not None and sl.service in GROUP_SERVICES
+            if seen >= DETAIL and raw:
+                best = max(raw.items(), key=lambda kv: (kv[1].count, -kv[1].first))[0]
+                lead = _shape_from_key(best)
+                if lead.year_pos != 99:
+                    dates_findall = lead.dates_pattern().findall
+            continue
+        for (a, b, c, other), n in Counter(dates_findall(block)).items():
+            if not other:
+                lead_st.count += n
+                _update(lead_st, a, b, c)
+                continue
+            hm = GENERIC.match(other)
+            if hm is not None:
+                g = hm.groups()
+                _count(raw, _raw_key(g), g[2] or "", g[4] or "", g[5] or "", n)
     shapes: dict[Shape, _Stats] = {}
     for key, st in raw.items():
         shape = _shape_from_key(key)
@@ -212,11 +279,34 @@ def survey(text: TextSource, locale: str | None) -> Survey:
             shapes[shape].merge(st)
         else:
             shapes[shape] = st
+    if lead is not None and lead_st.count:
+        if lead in shapes:
+            shapes[lead].merge(lead_st)
+        else:
+            shapes[lead] = lead_st
     if not shapes:
         return Survey(None, None, None, title, group, 0)
     shape, st = max(shapes.items(), key=lambda kv: (kv[1].count, -kv[1].first))
     order, basis = decide_order(shape, st, locale)
     return Survey(shape, order, basis, title, group, st.count)
+
+
+def _count(raw: dict[_RawKey, _Stats], key: _RawKey, a: str, b: str, c: str, n: int) -> None:
+    st = raw.get(key)
+    if st is None:
+        st = raw[key] = _Stats(first=len(raw))
+    st.count += n
+    if (a, b, c) != st.last:
+        st.last = (a, b, c)
+        _update(st, a, b, c)
+
+
+def _update(st: _Stats, a: str, b: str, c: str) -> None:
+    ia, ib, ic = int(a), int(b), int(c)
+    st.ma, st.mb, st.mc = max(st.ma, ia), max(st.mb, ib), max(st.mc, ic)
+    st.oa += ia > 12
+    st.ob += ib > 12
+    st.oc += ic > 12
 
 
 def _group_notice(text: str) -> bool:

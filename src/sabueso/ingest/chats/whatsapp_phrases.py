@@ -124,6 +124,7 @@ _SYSTEM_SOURCE: tuple[tuple[str, str], ...] = (
                               r"|mensagens temporárias).*"),
 )
 
+_SYSTEM_MAX = 600
 _SYSTEM = tuple((service, re.compile(pattern + r"\.?\s*\Z", re.S))
                 for service, pattern in _SYSTEM_SOURCE)
 _ENCRYPTION = re.compile(r"end-to-end encrypt|cifrad[oa]s? de extremo a extremo"
@@ -143,6 +144,8 @@ class SystemLine:
 def system_line(text: str) -> SystemLine | None:
     """What a header line without ``Name: `` says happened, or None if no phrase matches."""
     clean = strip_marks(text).strip()
+    if len(clean) > _SYSTEM_MAX:  # no system line is that long; and the patterns stay cheap
+        return None
     for service, pattern in _SYSTEM:
         m = pattern.match(clean)
         if m is None:
@@ -209,6 +212,7 @@ _ATTACHED = (
                r"|Datei angehängt)\)"),
     re.compile(r"(?P<name>\S+) <\s*(?:attached|adjunto|anexado)\s*>"),
 )
+_ATTACHMENT_MAX = 1000
 _IOS_KIND = re.compile(r"-(PHOTO|VIDEO|AUDIO|STICKER|GIF|DOCUMENT|CONTACT)-")
 _ANDROID_KIND = {"IMG": "image", "VID": "video", "AUD": "audio", "PTT": "voice_message",
                  "STK": "sticker", "DOC": "document"}
@@ -220,7 +224,7 @@ def attachment_of(first_line: str, members: Mapping[str, str]) -> Attachment | N
     ``members`` maps file names (and paths) of the export's other files to their paths; a
     named file found there is linked by its path inside the export."""
     clean = strip_marks(first_line).strip()
-    if not clean:
+    if not clean or len(clean) > _ATTACHMENT_MAX:
         return None
     if clean[0] == "<" and clean.casefold() in _OMITTED_WHOLE:
         return Attachment(name=None, omitted=True)
