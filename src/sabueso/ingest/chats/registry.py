@@ -38,7 +38,10 @@ MATCH_THRESHOLD = 50
 # Bytes of a file its format is recognised from.
 HEAD_BYTES = 64 << 10
 
-_FORMAT_MODULES: tuple[str, ...] = ()
+_FORMAT_MODULES: tuple[str, ...] = (
+    "sabueso.ingest.chats.telegram_json",
+    "sabueso.ingest.chats.telegram_html",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,12 +30,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from lxml import etree
 
 from sabueso.core.errors import InputError
 from sabueso.ingest.chats.model import Attachment, Chat, ChatEvent, Message, Unparsed
+from sabueso.ingest.chats.registry import ChatFormat, ChatSource
 from sabueso.ingest.chats.telegram_common import OMITTED_HTML, PLATFORM, Accounts, local_to_utc
 
 __all__ = ["NAME", "VERSION", "HtmlReader", "match", "page_number", "parse", "parse_pages"]
@@ -417,3 +418,10 @@ class HtmlReader:
                     attachments.append(Attachment(None if omitted else href, kind,
                                                   omitted=omitted))
         return attachments, lines, call
+
+
+def _parse_source(fh: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
+    return parse(fh, source.name, source.zone)
+
+
+FORMATS = [ChatFormat(NAME, VERSION, "telegram", match, _parse_source)]

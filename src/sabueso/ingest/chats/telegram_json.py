@@ -34,7 +34,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 import ijson
 
@@ -47,6 +47,7 @@ from sabueso.ingest.chats.model import (
     Message,
     Unparsed,
 )
+from sabueso.ingest.chats.registry import ChatFormat, ChatSource
 from sabueso.ingest.chats.telegram_common import (
     PLATFORM,
     Accounts,
@@ -472,3 +473,10 @@ class _Reader:
         instant = local_to_utc(moment, self.zone)
         zone = None if moment.tzinfo is not None or instant is None else self.zone
         return instant, text, zone
+
+
+def _parse_source(fh: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
+    return parse(fh, source.name, source.zone)
+
+
+FORMATS = [ChatFormat(NAME, VERSION, "telegram", match, _parse_source)]
