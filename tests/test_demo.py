@@ -13,6 +13,12 @@ def test_demo_builds_a_verifiable_case(env: Env) -> None:
     kinds = {i["kind"] for i in items}
     assert kinds == {"folder", "file", "member"}
     assert any(i["depth"] == 2 and i["media_type"] == "image/png" for i in items)  # zip in zip
+    chats = env.ok("chats", "DEMO-COLIBRI", "--json").json()["chats"]
+    assert {c["platform"] for c in chats} >= {"telegram"}
+    photo = [m for m in env.ok("messages", "DEMO-COLIBRI", "--json").jsonl()
+             if m["attachments"]]
+    assert photo and all(a["item"] for m in photo for a in m["attachments"]
+                         if not a["omitted"] and m["chat_title"].startswith("Colibrí Pedidos"))
     assert env.run("verify", "DEMO-COLIBRI").code == 0
     assert env.ok("verify-package", summary["package"], "--json").json()["ok"]
     again = env.ok("demo", "--json").json()
@@ -23,5 +29,7 @@ def test_demo_show_prints_case_evidence_log_and_verification(env: Env) -> None:
     res = env.run("demo", "--show", lang="es")
     assert res.code == 0, res.err
     for text in ("DEMO-COLIBRI", "Operación Colibrí", "E-1", "íntegro", "extraccion_telefono",
-                 "Entidades", "+50255550183", "ventas.colibri@example.com"):
+                 "Entidades", "+50255550183", "ventas.colibri@example.com",
+                 "Chats de DEMO-COLIBRI", "Colibrí Pedidos GT (ficticio)", "Mensajes de",
+                 "$.messages[2]"):
         assert text in res.out, text

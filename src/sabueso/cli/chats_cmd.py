@@ -11,6 +11,7 @@ from sabueso.cli.output import console, emit_json, emit_jsonl, local_time, shown
 from sabueso.core.errors import InputError
 from sabueso.core.i18n import t
 from sabueso.core.timeutil import get_zone, parse_instant
+from sabueso.extract.chatlookup import MessageFilter
 from sabueso.workspace import Workspace
 
 JSON_OPT = typer.Option(False, "--json", help=t("cli.opt.json"))
@@ -20,22 +21,7 @@ REF_ARG = typer.Argument(..., help=t("cli.arg.ref"))
 def register(app: typer.Typer) -> None:
     @app.command("chats", help=t("cli.chats.help"))
     def chats_command(ref: str = REF_ARG, json_out: bool = JSON_OPT) -> None:
-        from sabueso.extract.chatlookup import list_chats
-
-        case, rows = list_chats(Workspace.open(), ref)
-        if json_out:
-            emit_json({"case": case.ref, "chats": [r.as_dict() for r in rows]})
-            return
-        table = Table(title=t("cli.chats.title", ref=case.ref, tz=case.tz))
-        for key in ("col.chat", "col.item", "col.platform", "col.title", "col.messages",
-                    "col.senders", "col.first", "col.last"):
-            table.add_column(t(key))
-        for r in rows:
-            table.add_row(str(r.id), f"E-{r.item}", r.platform, shown(r.title or ""),
-                          str(r.messages), str(r.senders),
-                          local_time(r.first, case.tz, offset=False),
-                          local_time(r.last, case.tz, offset=False))
-        console.print(table)
+        print_chats(Workspace.open(), ref, json_out)
 
     @app.command("messages", help=t("cli.messages.help"))
     def messages_command(
@@ -48,7 +34,6 @@ def register(app: typer.Typer) -> None:
         json_out: bool = JSON_OPT,
     ) -> None:
         from sabueso.cases.access import Action, authorize
-        from sabueso.extract.chatlookup import MessageFilter, list_messages
 
         ws = Workspace.open()
         _actor, case = authorize(ws.db, ws.actor, ref, Action.READ)  # exit 3 before exit 2
@@ -59,24 +44,51 @@ def register(app: typer.Typer) -> None:
             until=parse_instant(until, default_tz=zone, field="--to") if until else None)
         if limit is not None and limit <= 0:
             raise InputError("error.bad_limit", value=str(limit))
-        case, rows = list_messages(ws, ref, flt)
-        if json_out:
-            emit_jsonl(r.as_dict() for r in rows)
-            return
-        table = Table(title=t("cli.messages.title", ref=case.ref, tz=case.tz))
-        for key in ("col.when", "col.sender", "col.text", "col.where"):
-            table.add_column(t(key), overflow="fold")
-        for r in rows:
-            text = r.text
-            if r.kind == "service":
-                text = f"[{r.service or t('col.service')}] {text}"
-            for att in r.attachments:
-                text += f"\n📎 {att.get('name') or '?'}" + (f" ({att['item']})"
-                                                           if att.get("item") else "")
-            table.add_row(local_time(r.sent_at, case.tz, offset=False) or r.sent_text,
-                          shown(r.sender or ""), shown(text),
-                          f"E-{r.item} {shown(r.locator or '')}")
-        console.print(table)
+        print_messages(ws, ref, flt, json_out)
+
+
+def print_chats(ws: Workspace, ref: str, json_out: bool = False) -> None:
+    from sabueso.extract.chatlookup import list_chats
+
+    case, rows = list_chats(ws, ref)
+    if json_out:
+        emit_json({"case": case.ref, "chats": [r.as_dict() for r in rows]})
+        return
+    table = Table(title=t("cli.chats.title", ref=case.ref, tz=case.tz))
+    for key in ("col.chat", "col.item", "col.platform", "col.title", "col.messages",
+                "col.senders", "col.first", "col.last"):
+        table.add_column(t(key))
+    for r in rows:
+        table.add_row(str(r.id), f"E-{r.item}", r.platform, shown(r.title or ""),
+                      str(r.messages), str(r.senders),
+                      local_time(r.first, case.tz, offset=False),
+                      local_time(r.last, case.tz, offset=False))
+    console.print(table)
+
+
+def print_messages(ws: Workspace, ref: str, flt: MessageFilter | None = None,
+                   json_out: bool = False) -> None:
+    from sabueso.extract.chatlookup import list_messages
+
+    case, rows = list_messages(ws, ref, flt)
+    if json_out:
+        emit_jsonl(r.as_dict() for r in rows)
+        return
+    table = Table(title=t("cli.messages.title", ref=case.ref, tz=case.tz))
+    for key in ("col.when", "col.sender", "col.text", "col.where"):
+        table.add_column(t(key), overflow="fold")
+    for r in rows:
+        # a message's own line breaks are shown as such; other control marks are escaped
+        lines = [shown(line) for line in r.text.split("\n")]
+        if r.kind == "service":
+            lines[0] = f"[{shown(r.service or t('col.service'))}] {lines[0]}"
+        for att in r.attachments:
+            lines.append(f"📎 {shown(att.get('name') or '?')}"
+                         + (f" ({att['item']})" if att.get("item") else ""))
+        table.add_row(local_time(r.sent_at, case.tz, offset=False) or shown(r.sent_text),
+                      shown(r.sender or ""), "\n".join(lines),
+                      f"E-{r.item} {shown(r.locator or '')}")
+    console.print(table)
 
 
 def register_search(app: typer.Typer) -> None:
@@ -124,4 +136,4 @@ def register_graph(app: typer.Typer) -> None:
                         nodes=result.nodes, edges=result.edges, sha256=result.sha256))
 
 
-__all__ = ["register", "register_graph", "register_search"]
+__all__ = ["print_chats", "print_messages", "register", "register_graph", "register_search"]

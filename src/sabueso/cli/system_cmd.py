@@ -98,5 +98,10 @@ def register(app: typer.Typer) -> None:
             print_case(ws, summary["case"])
             print_evidence(ws, summary["case"])
             print_entities(ws, summary["case"], limit=10)
+            from sabueso.cli.chats_cmd import print_chats, print_messages
+            from sabueso.extract.chatlookup import MessageFilter
+
+            print_chats(ws, summary["case"])
+            print_messages(ws, summary["case"], MessageFilter(limit=8))
             print_log(ws, summary["case"], limit=12)
             print_verify(ws, summary["case"])

@@ -212,6 +212,13 @@ def build_demo(ws: Workspace) -> dict[str, Any]:
         add_paths(ws, CASE_REF, [cdr], IntakeOptions(
             source="Respuesta del operador a orden de producción (ficticia)",
             acquired_at=datetime.fromisoformat("2026-11-10T08:00:00-06:00")))
+        channel = work / "ChatExport_2026-11-08"
+        (channel / "photos").mkdir(parents=True)
+        shutil.copy(data / "telegram_canal_result.json", channel / "result.json")
+        (channel / "photos" / "photo_1@01-11-2026_09-06-00.jpg").write_bytes(png(80, 60, 7))
+        add_paths(ws, CASE_REF, [channel], IntakeOptions(
+            source="Exportación de Telegram Desktop del canal público de ventas (ficticia)",
+            acquired_at=datetime.fromisoformat("2026-11-08T16:20:00-06:00")))
         office = work / "documentos"
         office.mkdir()
         for name, content in office_documents().items():
