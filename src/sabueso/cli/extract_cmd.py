@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import functools
+import io
 import json
 import os
 import sys
@@ -87,12 +89,15 @@ class _Output:
         if self.fmt == "jsonl":
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         elif self.csv is not None:
-            other = {k: v for k, v in row.items() if k not in CSV_HEADER}
-            cells = [row.get(k, "") for k in CSV_HEADER[:-1]]
-            cells.append(";".join(f"{k}={v}" for k, v in sorted(other.items())))
-            self.csv.writerow([_csv_cell(str(c)) if isinstance(c, str) else c for c in cells])
+            self.csv.writerow(_csv_cells(row))
         else:
             self.rows.append(row)
+
+    def add_rendered(self, rendered: tuple[int, str]) -> None:
+        """Lines :func:`_render` made (JSON Lines or CSV) for ``count`` hits."""
+        count, text = rendered
+        self.count += count
+        sys.stdout.write(text)
 
     def close(self, files: bool) -> None:
         if self.fmt != "table":
@@ -109,6 +114,27 @@ class _Output:
                       shown(row["value"]), shown(row["raw"]), f"{row['start']}–{row['end']}"]
             table.add_row(*cells)
         console.print(table)
+
+
+def _csv_cells(row: dict[str, Any]) -> list[Any]:
+    other = {k: v for k, v in row.items() if k not in CSV_HEADER}
+    cells = [row.get(k, "") for k in CSV_HEADER[:-1]]
+    cells.append(";".join(f"{k}={v}" for k, v in sorted(other.items())))
+    return [_csv_cell(str(c)) if isinstance(c, str) else c for c in cells]
+
+
+def _render(fmt: str, file: str | None, locator: str | None,
+            hits: list[Any]) -> tuple[int, str]:
+    """The output lines (JSON Lines or CSV rows) of one block of hits, and how many. For a
+    large file this runs in the engine's worker processes, so the parent only writes text."""
+    rows = [_row(hit, file, locator) for hit in hits]
+    if fmt == "jsonl":
+        return len(rows), "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    for row in rows:
+        writer.writerow(_csv_cells(row))
+    return len(rows), buf.getvalue()
 
 
 def _row(hit: Any, file: str | None, locator: str | None) -> dict[str, Any]:
@@ -130,21 +156,39 @@ def _sources(paths: list[str] | None) -> list[str]:
     return ["-"]
 
 
-def _hits(source: str, ctx: Any, workers: int) -> Iterator[tuple[Any, str | None]]:
-    from sabueso.extract.engine import default_workers, extract_stream, extract_text
+def _records(source: str) -> tuple[Iterator[Any], int]:
+    """The records of ``source`` (a path or ``-``) and its size in bytes (0 for stdin)."""
     from sabueso.ingest.text import read_records
 
     if source == "-":
-        stream: Any = sys.stdin.buffer
+        return read_records(sys.stdin.buffer, "-"), 0
+    path = Path(source)
+    try:
+        size = path.stat().st_size
+    except OSError:
         size = 0
-        found = read_records(stream, "-")
-    else:
-        path = Path(source)
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = 0
-        found = read_records(path, source)
+    return read_records(path, source), size
+
+
+def _rendered(source: str, ctx: Any, workers: int, fmt: str) -> Iterator[tuple[int, str]]:
+    """JSON Lines or CSV rows of ``source``, a block at a time (see :func:`_render`)."""
+    from sabueso.extract.engine import default_workers, extract_rendered, extract_text
+
+    found, size = _records(source)
+    file = None if source == "-" else source
+    for record in found:
+        render = functools.partial(_render, fmt, file, record.locator)
+        if record.streamed:
+            n = workers or (default_workers() if size > PARALLEL_ABOVE else 1)
+            yield from extract_rendered(record.open(), render, ctx, workers=n)
+        else:
+            yield render(extract_text(record.text or "", ctx))
+
+
+def _hits(source: str, ctx: Any, workers: int) -> Iterator[tuple[Any, str | None]]:
+    from sabueso.extract.engine import default_workers, extract_stream, extract_text
+
+    found, size = _records(source)
     for record in found:
         if record.streamed:
             n = workers or (default_workers() if size > PARALLEL_ABOVE else 1)
@@ -174,8 +218,12 @@ def run_extract(paths: list[str] | None, region: str | None, types: str | None,
     files = sources != ["-"]
     for source in sources:
         try:
-            for hit, locator in _hits(source, ctx, workers):
-                out.add(_row(hit, None if source == "-" else source, locator))
+            if out.fmt == "table":
+                for hit, locator in _hits(source, ctx, workers):
+                    out.add(_row(hit, None if source == "-" else source, locator))
+            else:
+                for rendered in _rendered(source, ctx, workers, out.fmt):
+                    out.add_rendered(rendered)
         except SabuesoError as exc:
             failed += 1
             err_console.print(f"[bold red]{t('cli.error')}:[/] {escape(exc.message())}",

@@ -11,15 +11,16 @@ reported once, whole, and never as a fragment.
 from __future__ import annotations
 
 import atexit
+import functools
 import importlib
 import itertools
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from sabueso.extract.base import ALL_TYPES, Context, Family, Hit, prepare
 
@@ -29,6 +30,7 @@ __all__ = [
     "OVERLAP",
     "PARALLEL_BLOCK_CHARS",
     "extract_blocks",
+    "extract_rendered",
     "extract_stream",
     "extract_text",
     "families",
@@ -62,6 +64,9 @@ _WEAK_INSIDE = frozenset({"phone", "domain", "ipv4", "ipv6", "imei", "imsi", "em
 _CONTAINERS = frozenset({"url", "email"})
 
 _loaded: list[Family] | None = None
+
+R = TypeVar("R")
+T = TypeVar("T")
 
 
 def families() -> list[Family]:
@@ -197,13 +202,54 @@ def extract_blocks(reader: TextIO, ctx: Context | None = None, *, workers: int =
     blocks are in flight, so memory stays bounded.
     """
     ctx = ctx or Context()
+
+    def here(window: str, lo: int, hi: int, base: int) -> list[Hit]:
+        return [h.shifted(base) for h in _scan_window(window, lo, hi, ctx)]
+
+    yield from _run(reader, ctx, workers, block_chars, here, _scan_packed, _unpack)
+
+
+def extract_rendered(reader: TextIO, render: Callable[[list[Hit]], R],
+                     ctx: Context | None = None, *, workers: int = 1,
+                     block_chars: int | None = None) -> Iterator[R]:
+    """``render(hits)`` of each block of a text stream, in order (offsets relative to the
+    whole stream), as :func:`extract_blocks` would give the hits.
+
+    With ``workers > 1``, ``render`` runs in the worker processes, so it must pickle (a
+    module-level function, or a ``functools.partial`` of one): the parent then only passes
+    its results on, as the CLI does with the JSON lines of a large file.
+    """
+    ctx = ctx or Context()
+
+    def here(window: str, lo: int, hi: int, base: int) -> R:
+        return render([h.shifted(base) for h in _scan_window(window, lo, hi, ctx)])
+
+    yield from _run(reader, ctx, workers, block_chars, here,
+                    functools.partial(_scan_rendered, render=render), _same)
+
+
+def _scan_rendered(window: str, lo: int, hi: int, base: int, ctx: Context,
+                   render: Callable[[list[Hit]], R]) -> R:
+    """:func:`_scan_window` and ``render`` in a worker process."""
+    return render([h.shifted(base) for h in _scan_window(window, lo, hi, ctx)])
+
+
+def _same(result: R) -> R:
+    return result
+
+
+def _run(reader: TextIO, ctx: Context, workers: int, block_chars: int | None,
+         here: Callable[[str, int, int, int], R], remote: Callable[..., T],
+         finish: Callable[[T], R]) -> Iterator[R]:
+    """Each window of ``reader`` through ``here`` in this process, or, with several workers,
+    through ``remote`` in a worker process and ``finish`` here, in order."""
     if block_chars is None:
         # Without a region the numbers family reads local numbers in the country most of a
         # block's "+" numbers belong to, so the block size stays the same in both modes.
         block_chars = PARALLEL_BLOCK_CHARS if workers > 1 and ctx.region else BLOCK_CHARS
     if workers <= 1:
         for base, window, lo, hi in _windows(reader, block_chars):
-            yield [h.shifted(base) for h in _scan_window(window, lo, hi, ctx)]
+            yield here(window, lo, hi, base)
         return
     windows = _windows(reader, block_chars)
     first = next(windows, None)
@@ -211,17 +257,17 @@ def extract_blocks(reader: TextIO, ctx: Context | None = None, *, workers: int =
     if first is None or second is None:  # one block: not worth starting processes for
         if first is not None:
             base, window, lo, hi = first
-            yield [h.shifted(base) for h in _scan_window(window, lo, hi, ctx)]
+            yield here(window, lo, hi, base)
         return
     pool = _pool(workers, ctx)
-    pending: deque[Future[list[_Packed]]] = deque()
+    pending: deque[Future[T]] = deque()
     try:
         for base, window, lo, hi in itertools.chain((first, second), windows):
-            pending.append(pool.submit(_scan_packed, window, lo, hi, base, ctx))
+            pending.append(pool.submit(remote, window, lo, hi, base, ctx))
             if len(pending) >= 2 * workers:
-                yield _unpack(pending.popleft().result())
+                yield finish(pending.popleft().result())
         while pending:
-            yield _unpack(pending.popleft().result())
+            yield finish(pending.popleft().result())
     except BrokenProcessPool:
         _close_pool()
         raise
