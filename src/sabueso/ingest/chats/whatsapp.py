@@ -107,7 +107,9 @@ def parse_binary(fh: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
 
 def match(name: str, head_text: str) -> int:
     """How surely (0-100) a file with this name and first text is a WhatsApp export: mostly
-    from how many of its first lines are headers of one shape, a little from its name."""
+    from how many of its first lines are message lines (a header, then ``Name: `` or a known
+    system line) of one shape, a little from its name. Log lines (a date, a time, then text)
+    are headers too, but carry neither."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     score = 25 if base == "_chat.txt" or _title_from_name(base) is not None else 0
     if not base.lower().endswith(".txt"):
@@ -118,10 +120,13 @@ def match(name: str, head_text: str) -> int:
     shapes: dict[Shape, int] = {}
     for line in lines:
         m = GENERIC.match(line)
-        if m is not None:
-            shape = shape_of(m)
-            if shape.year_pos != 99:
-                shapes[shape] = shapes.get(shape, 0) + 1
+        if m is None:
+            continue
+        shape = shape_of(m)
+        rest = line[m.end():]
+        if shape.year_pos != 99 and (": " in rest or rest.endswith(":")
+                                     or system_line(rest) is not None):
+            shapes[shape] = shapes.get(shape, 0) + 1
     if not shapes:
         return max(0, min(score, 30))
     best = max(shapes.values())
@@ -187,7 +192,6 @@ class _Reader:
         self.accounts: dict[str, str] = {}  # sender as shown -> account key
         self.emitted: set[str] = set()
         self.new: list[Account] = []
-        self.ordinal = 0
         order = found.order or "dmy"
         self.di, self.mi, self.yi = order.index("d"), order.index("m"), order.index("y")
         self.offsets: dict[tuple[int, int, int, int], timedelta | None] = {}
@@ -210,6 +214,7 @@ class _Reader:
         started = False
         last_key: tuple[str, ...] = ()
         base: datetime | None = None
+        ordinal = -1
         for block in blocks_at_headers(text, head):
             start = 0
             if not started:  # lines before the first header
@@ -245,8 +250,7 @@ class _Reader:
                     sent_at: datetime | None = base + step
                 else:
                     sent_at = self._exact(mm, ss)
-                ordinal = self.ordinal
-                self.ordinal = ordinal + 1
+                ordinal += 1
                 i = body.find(": ", 0, end)
                 sender = accounts.get(body[:i]) if i > 0 else None
                 if not sender:  # a new or special sender, a system line
@@ -258,7 +262,7 @@ class _Reader:
                     msg.deleted = True
                 elif text_[-1:] == ">" and text_.endswith(EDIT_MARKERS):
                     msg.edited = True
-                head_ = body[i + 2:end]
+                head_ = text_ if not nl else body[i + 2:end]
                 if "<" in head_ or "(" in head_ or head_.endswith(_OMIT_ENDS):
                     att = attachment_of(head_, self.members)
                     if att is not None:
@@ -373,7 +377,7 @@ class _Reader:
             first = datetime(year, month, day, hour, 0, 0, tzinfo=self.zi).utcoffset()
             last = datetime(year, month, day, hour, 59, 59, tzinfo=self.zi).utcoffset()
             off = first if first == last else None
-            if len(self.offsets) >= 4096:
+            if len(self.offsets) >= 1024:
                 self.offsets.clear()
             self.offsets[hkey] = off
         if off is None:

@@ -27,7 +27,7 @@ from sabueso.ingest.chats.whatsapp_phrases import (
 __all__ = ["BLOCK", "DETAIL", "GENERIC", "Shape", "Survey", "TextSource", "blocks",
            "blocks_at_headers", "decide_order", "shape_of", "survey"]
 
-BLOCK = 1 << 20  # characters read at a time
+BLOCK = 1 << 18  # characters read at a time
 
 _SP = "[ \u00a0\u202f]"
 _AMPM = rf"[aApP]\.?{_SP}?[mM]\.?"
@@ -74,6 +74,7 @@ def blocks_at_headers(text: TextSource, head: re.Pattern[str]) -> Iterator[str]:
     """The stream in blocks that end just before a line ``head`` matches at (or at the end),
     so that no message is cut; a message longer than a block is carried whole."""
     rest = ""
+    seen = False  # a header has been met
     while True:
         chunk = text.read(BLOCK)
         if not chunk:
@@ -88,9 +89,12 @@ def blocks_at_headers(text: TextSource, head: re.Pattern[str]) -> Iterator[str]:
             cut = chunk.rfind("\n", lo, cut)
             if cut < 0 or head.match(chunk, cut + 1) is not None:
                 break
+        if cut < 0 and not seen and head.search(chunk) is None:
+            cut = chunk.rfind("\n")  # text before the first header: any line end will do
         if cut < 0:
             rest = chunk
             continue
+        seen = True
         rest = chunk[cut + 1:]
         yield chunk[:cut + 1]
 

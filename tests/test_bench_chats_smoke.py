@@ -1,0 +1,20 @@
+"""The chat-parser benchmark still runs (tiny sizes, Sabueso only) and prints its table."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench_chats.py"
+
+
+def test_bench_chats_runs(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, str(BENCH), "--messages", "3000", "--small", "1000", "--styles",
+         "es12", "ios-es", "--peers", "--workdir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, check=True).stdout
+    assert "### WhatsApp .txt - Android, Spanish" in out
+    assert "### WhatsApp .txt - iOS, Spanish" in out
+    rows = [ln for ln in out.splitlines() if ln.startswith("| 3,000 |")]
+    assert len(rows) == 2 and all("| sabueso | 3,000 |" in r for r in rows)
