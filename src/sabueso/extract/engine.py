@@ -29,6 +29,7 @@ __all__ = [
     "EXTRACTOR_VERSION",
     "OVERLAP",
     "PARALLEL_BLOCK_CHARS",
+    "close_workers",
     "extract_blocks",
     "extract_rendered",
     "extract_stream",
@@ -269,7 +270,7 @@ def _run(reader: TextIO, ctx: Context, workers: int, block_chars: int | None,
         while pending:
             yield finish(pending.popleft().result())
     except BrokenProcessPool:
-        _close_pool()
+        close_workers()
         raise
     finally:  # a reader that stops early leaves no work queued for the next stream
         for fut in pending:
@@ -279,8 +280,9 @@ def _run(reader: TextIO, ctx: Context, workers: int, block_chars: int | None,
 # Worker processes are kept from one stream to the next (files of a run, items of a case):
 # forking and tearing them down per file cost the parent time, and each new worker would
 # start again with empty caches (phone readings, host names, wallets) that a run's later
-# files reuse. A new pool is made when the number of workers or the families change.
-_POOL: tuple[ProcessPoolExecutor, int, int] | None = None
+# files reuse. A new pool is made when the number of workers or the list of families changes
+# (the workers were forked with the families of their time). :func:`close_workers` ends them.
+_POOL: tuple[ProcessPoolExecutor, int, list[Family]] | None = None
 
 
 def _pool(workers: int, ctx: Context) -> ProcessPoolExecutor:
@@ -288,26 +290,27 @@ def _pool(workers: int, ctx: Context) -> ProcessPoolExecutor:
     loaded = families()
     if _POOL is not None:
         pool, size, fams = _POOL
-        if size == workers and fams == id(loaded):
+        if size == workers and fams is loaded:
             return pool
-        _close_pool()
+        close_workers()
     warm(ctx)
     methods = multiprocessing.get_all_start_methods()
     mp_context = multiprocessing.get_context("fork") if "fork" in methods else None
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp_context)
-    _POOL = (pool, workers, id(loaded))
+    _POOL = (pool, workers, loaded)
     return pool
 
 
-def _close_pool() -> None:
-    """Stop the kept worker processes (at exit, or before a pool of another size)."""
+def close_workers() -> None:
+    """Stop the worker processes kept between streams (done at exit; a long-running process
+    may call it after a large job to give their memory back)."""
     global _POOL
     if _POOL is not None:
         pool, _POOL = _POOL[0], None
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-atexit.register(_close_pool)
+atexit.register(close_workers)
 
 
 def extract_stream(reader: TextIO, ctx: Context | None = None, *,
