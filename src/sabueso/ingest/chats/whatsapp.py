@@ -10,8 +10,12 @@ stays flat however long the export (a block, one message, the table of senders):
    from all the file's dates at once: a field above 12 is the day. When no value decides, the
    locale hint does (``en-US`` month-first, others day-first), else day-first; the order and
    its basis are recorded on the ``Chat`` event. Two-digit years are 20yy.
+   The chat's title comes from the file name (``WhatsApp Chat with X.txt``) or from an
+   encryption notice that names it (``Group: Messages and calls are...``); its kind is
+   "group" when a group-only system line is among the first 2,000 headers, else unknown.
 2. **Messages.** Each header of the file's shape starts a message; the lines up to the next
-   header are its continuation. Lines before the first header are ``Unparsed`` events.
+   header are its continuation. Lines before the first header are ``Unparsed`` events
+   (whitespace-only lines carry nothing and are skipped).
 
 Local times are read in the zone given (the device's: WhatsApp writes none) and converted to
 UTC (an ambiguous wall time at a DST change is read as the earlier instant, ``fold=0``);
