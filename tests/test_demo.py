@@ -31,5 +31,5 @@ def test_demo_show_prints_case_evidence_log_and_verification(env: Env) -> None:
     for text in ("DEMO-COLIBRI", "Operación Colibrí", "E-1", "íntegro", "extraccion_telefono",
                  "Entidades", "+50255550183", "ventas.colibri@example.com",
                  "Chats de DEMO-COLIBRI", "Colibrí Pedidos GT (ficticio)", "Mensajes de",
-                 "$.messages[2]"):
+                 "$.messages[2]", "[create_channel]", "Cliente Demo"):
         assert text in res.out, text

@@ -81,7 +81,7 @@ def print_messages(ws: Workspace, ref: str, flt: MessageFilter | None = None,
         # a message's own line breaks are shown as such; other control marks are escaped
         lines = [shown(line) for line in r.text.split("\n")]
         if r.kind == "service":
-            lines[0] = f"[{shown(r.service or t('col.service'))}] {lines[0]}"
+            lines[0] = shown(f"[{r.service or t('col.service')}]") + " " + lines[0]
         for att in r.attachments:
             lines.append(f"📎 {shown(att.get('name') or '?')}"
                          + (f" ({att['item']})" if att.get("item") else ""))

@@ -34,11 +34,14 @@ class ChatRow:
     senders: int
     first: datetime | None
     last: datetime | None
+    date_order: str | None = None  # WhatsApp: how the export's dates were read ...
+    date_order_basis: str | None = None  # ... and what decided it
 
     def as_dict(self) -> dict[str, Any]:
         return {"chat": self.id, "item": f"E-{self.item}", "platform": self.platform,
                 "title": self.title, "kind": self.kind, "messages": self.messages,
-                "senders": self.senders,
+                "senders": self.senders, "date_order": self.date_order,
+                "date_order_basis": self.date_order_basis,
                 "first": iso_utc(self.first) if self.first else None,
                 "last": iso_utc(self.last) if self.last else None}
 
@@ -63,6 +66,7 @@ class MessageRow:
     reply_to: str | None = None
     forwarded_from: str | None = None
     edited_at: datetime | None = None
+    edited: bool = False
     deleted: bool = False
     attachments: list[dict[str, Any]] = field(default_factory=list)
 
@@ -75,7 +79,7 @@ class MessageRow:
                 "service": self.service, "text": self.text, "msg_id": self.msg_id,
                 "reply_to": self.reply_to, "forwarded_from": self.forwarded_from,
                 "edited_at": iso_utc(self.edited_at) if self.edited_at else None,
-                "deleted": self.deleted, "attachments": self.attachments}
+                "edited": self.edited, "deleted": self.deleted, "attachments": self.attachments}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,7 @@ def list_chats(ws: Workspace, ref: str) -> tuple[CaseRow, list[ChatRow]]:
     actor, case = authorize(ws.db, ws.actor, ref, Action.READ)
     with ws.db.begin() as conn:
         query = (select(chats.c.id, items.c.no, chats.c.platform, chats.c.title, chats.c.kind,
+                        chats.c.date_order, chats.c.date_order_basis,
                         func.count(messages.c.id).label("n"),
                         func.count(func.distinct(messages.c.sender_id)).label("senders"),
                         func.min(messages.c.sent_at).label("first"),
@@ -104,10 +109,11 @@ def list_chats(ws: Workspace, ref: str) -> tuple[CaseRow, list[ChatRow]]:
                  .outerjoin(messages, messages.c.chat_id == chats.c.id)
                  .where(chats.c.case_id == case.id)
                  .group_by(chats.c.id, items.c.no, chats.c.platform, chats.c.title,
-                           chats.c.kind)
+                           chats.c.kind, chats.c.date_order, chats.c.date_order_basis)
                  .order_by(items.c.no, chats.c.id))
         rows = [ChatRow(int(r.id), int(r.no), r.platform, r.title, r.kind, int(r.n),
-                        int(r.senders), _utc(r.first), _utc(r.last))
+                        int(r.senders), _utc(r.first), _utc(r.last), r.date_order,
+                        r.date_order_basis)
                 for r in conn.execute(query)]
         ledger.append(conn, chain=case.chain, actor=actor.name, action="chats.list",
                       subject=f"case:{case.ref}", case_id=case.id,
@@ -164,5 +170,5 @@ def _rows(ws: Workspace, case: CaseRow, flt: MessageFilter) -> Iterator[MessageR
                 int(r.chat_id), r.title, int(r.no), r.locator, int(r.ordinal),
                 r.display_name or r.sender_key, r.sender_key, r.phone, r.sent_at, r.sent_text,
                 r.zone, r.kind, r.service, r.text or "", r.msg_id, r.reply_to,
-                r.forwarded_from, r.edited_at, bool(r.deleted),
+                r.forwarded_from, r.edited_at, bool(r.edited), bool(r.deleted),
                 json.loads(r.attachments) if r.attachments else [])

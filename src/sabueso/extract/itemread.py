@@ -12,10 +12,10 @@ Spool entries, in order (``sabueso.extract.itemwrite`` writes them):
 - ``("h", ordinal, rows)``: the hits of record ``ordinal``;
 - ``("s", ordinal, start, folded)``: a piece of record ``ordinal``'s text folded for search
   (``sabueso.extract.fold``), ``start`` its offset in the record;
-- ``("c", key, platform, title, kind, platform_id)``: a chat of an export;
+- ``("c", key, platform, title, kind, platform_id, date_order, date_order_basis)``: a chat;
 - ``("a", key, platform, display_name, phone, platform_id)``: an account of an export;
 - ``("m", ordinal, message_ordinal, chat, sender, sent_at, sent_text, zone, kind, service,
-  msg_id, reply_to, forwarded_from, edited_at, deleted, attachments_json)``: record
+  msg_id, reply_to, forwarded_from, edited_at, edited, deleted, attachments_json)``: record
   ``ordinal`` is a message (``message_ordinal`` its place among the export's messages).
 """
 
@@ -233,7 +233,8 @@ def _read_chat(fh: IO[bytes], cand: Candidate, sink: _Sink) -> None:
                            _iso(event.sent_at), db_text(event.sent_text), event.zone,
                            event.kind, event.service, event.msg_id, event.reply_to,
                            db_text(event.forwarded_from) if event.forwarded_from else None,
-                           _iso(event.edited_at), event.deleted,
+                           _iso(event.edited_at), event.edited or event.edited_at is not None,
+                           event.deleted,
                            json.dumps(attachments, ensure_ascii=False) if attachments
                            else None))
             out.messages += 1
@@ -251,7 +252,7 @@ def _read_chat(fh: IO[bytes], cand: Candidate, sink: _Sink) -> None:
         elif isinstance(event, Chat):
             out.spool.put(("c", event.key, event.platform,
                            db_text(event.title) if event.title else None, event.kind,
-                           event.platform_id))
+                           event.platform_id, event.date_order, event.date_order_basis))
 
 
 def extract_item(blob: str, cand: Candidate, ctx: Context, *,

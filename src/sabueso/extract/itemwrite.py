@@ -142,7 +142,8 @@ def write_batch(ws: Workspace, actor: Actor, case: CaseRow, derivation_id: int,
                         rows.clear()
                 elif kind == "m":
                     (_k, ordinal, msg_ordinal, chat, sender, sent_at, sent_text, zone, mkind,
-                     service, msg_id, reply_to, forwarded, edited_at, deleted, attachments) = entry
+                     service, msg_id, reply_to, forwarded, edited_at, edited, deleted,
+                     attachments) = entry
                     said.append({
                         "case_id": case.id, "item_id": item_id,
                         "chat_id": chat_ids[(item_id, chat)],
@@ -151,7 +152,8 @@ def write_batch(ws: Workspace, actor: Actor, case: CaseRow, derivation_id: int,
                         "sent_at": _instant(sent_at), "sent_text": sent_text, "zone": zone,
                         "kind": mkind, "service": service, "msg_id": msg_id,
                         "reply_to": reply_to, "forwarded_from": forwarded,
-                        "edited_at": _instant(edited_at), "deleted": bool(deleted),
+                        "edited_at": _instant(edited_at), "edited": bool(edited),
+                        "deleted": bool(deleted),
                         "attachments": attachments})
                     if len(said) >= BATCH:
                         conn.execute(insert(messages), said)
@@ -229,11 +231,12 @@ def _write_chats(conn: Connection, case: CaseRow, derivation_id: int, todo: list
             continue
         for entry in e.spool.entries():
             if entry[0] == "c":
-                _k, key, platform, title, kind, platform_id = entry
+                _k, key, platform, title, kind, platform_id, order, basis = entry
                 chat_rows.append({"case_id": case.id, "item_id": e.cand.id,
                                   "derivation_id": derivation_id, "key": key,
                                   "platform": platform, "title": title, "kind": kind,
-                                  "platform_id": platform_id})
+                                  "platform_id": platform_id, "date_order": order,
+                                  "date_order_basis": basis})
             elif entry[0] == "a":
                 found_accounts.setdefault(entry[1], entry)
     chat_ids: dict[tuple[int, str], int] = {}

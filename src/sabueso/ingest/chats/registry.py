@@ -39,6 +39,7 @@ MATCH_THRESHOLD = 50
 HEAD_BYTES = 64 << 10
 
 _FORMAT_MODULES: tuple[str, ...] = (
+    "sabueso.ingest.chats.whatsapp",
     "sabueso.ingest.chats.telegram_json",
     "sabueso.ingest.chats.telegram_html",
 )
