@@ -22,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TextIO, TypeVar
 
-from sabueso.extract.base import ALL_TYPES, Context, Family, Hit, prepare
+from sabueso.extract.base import ALL_TYPES, Context, Family, Hit, make_hit, prepare
 
 __all__ = [
     "BLOCK_CHARS",
@@ -145,7 +145,7 @@ def _scan_packed(window: str, lo: int, hi: int, base: int, ctx: Context) -> list
 
 def _unpack(packed: list[_Packed]) -> list[Hit]:
     """Hits from a worker's tuples."""
-    return [Hit(type_, value, raw, start, end, dict(items), derived)
+    return [make_hit(type_, value, raw, start, end, dict(items), derived)
             for type_, value, raw, start, end, items, derived in packed]
 
 
