@@ -92,7 +92,8 @@ def test_derivation_reads_every_format_and_records_the_run(case: Env) -> None:
     assert failed["subject"] == f"item:E-{item_no(case, 'roto.pdf')}"
     chat = next(e for e in entries if e["action"] == "derive.item"
                 and e["subject"] == f"item:E-{item_no(case, 'chat.txt')}")
-    assert chat["details"]["reader"] == "text" and chat["details"]["encoding"] == "utf-8"
+    # a WhatsApp export: read as chat messages, not as one text
+    assert chat["details"]["reader"] == "whatsapp" and chat["details"]["messages"] == 3
     # a second derivation finds nothing left to do and writes nothing
     count = len(ledger(case))
     again = derive(case)
@@ -132,10 +133,11 @@ def test_entity_mentions_with_context_and_offsets(case: Env) -> None:
     _c, _s, [phone] = entity_mentions(ws, REF, "5512-3456")
     names = [m.name for m in phone.mentions]
     assert names.count("chat.txt") == 1 and len(phone.mentions) == 5
-    chat = next(m for m in phone.mentions if m.name == "chat.txt")
-    assert chat.locator is None and CHAT[chat.start:chat.end] == chat.raw == "5512-3456"
-    assert chat.before == CHAT[max(0, chat.start - 60):chat.start]
-    assert chat.after == CHAT[chat.end:chat.end + 60]
+    chat = next(m for m in phone.mentions if m.name == "chat.txt")  # a message: its own text
+    assert chat.locator == "line 1" and chat.raw == "5512-3456"
+    assert chat.before == "Buenas, hay mota? mi número es " and chat.after == ""
+    plain = next(m for m in phone.mentions if m.name == "nota.txt")  # a plain file: offsets
+    assert plain.locator is None and plain.start == len("anotado: ")
     pdf_mention = next(m for m in phone.mentions if m.name == "constancia.pdf")
     assert pdf_mention.locator == "p. 2" and pdf_mention.before.endswith("Contacto ")
     doc = next(m for m in phone.mentions if m.name == "informe.docx")
@@ -216,7 +218,7 @@ def test_rebuild_is_idempotent_and_leaves_evidence_and_ledger_intact(case: Env) 
     with case.engine().connect() as conn:
         assert conn.execute(select(func.count()).select_from(item_derivations)).scalar() == 9
         assert conn.execute(select(func.count()).select_from(records)
-                            .where(records.c.text.is_(None))).scalar() == 2  # plain files
+                            .where(records.c.text.is_(None))).scalar() == 1  # plain file
 
 
 def test_index_status_asks_for_a_rebuild_after_an_upgrade(case: Env,
