@@ -116,6 +116,13 @@ def child_main(spec_path: str) -> int:
         for _hit in sabueso_hits(Path(path), region, spec["workers"]):
             hits += 1
     seconds = time.perf_counter() - started
+    # The engine keeps its worker processes between streams: end them (after the clock) so
+    # that their peak RSS is counted among the children's.
+    from sabueso.extract import engine
+
+    close_workers = getattr(engine, "close_workers", None)
+    if close_workers is not None:
+        close_workers()
     unit = 1024 if sys.platform == "darwin" else 1  # ru_maxrss is bytes on macOS, KiB on Linux
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // unit
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // unit
