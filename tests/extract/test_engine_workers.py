@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import io
 import json
+import multiprocessing
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -58,3 +60,19 @@ def test_rendered_blocks_equal_the_hits_rendered(fresh_pool: object, workers: in
     text = "".join(engine.extract_rendered(io.StringIO(TEXT), render, CTX, workers=workers,
                                            block_chars=8192))
     assert text == _lines("hit", _stream(TEXT, 1))
+
+
+def _child(queue: Any) -> None:
+    queue.put(len(_stream(TEXT, 2)))
+
+
+def test_a_forked_child_makes_its_own_pool(fresh_pool: object) -> None:
+    assert _stream(TEXT, 2)  # the parent's pool exists when the child forks
+    mp = multiprocessing.get_context("fork")
+    queue = mp.Queue()
+    child = mp.Process(target=_child, args=(queue,))
+    child.start()
+    count = queue.get(timeout=120)
+    child.join(60)
+    assert child.exitcode == 0
+    assert count == len(_stream(TEXT, 1))

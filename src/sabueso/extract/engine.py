@@ -261,7 +261,10 @@ def _run(reader: TextIO, ctx: Context, workers: int, block_chars: int | None,
             base, window, lo, hi = first
             yield here(window, lo, hi, base)
         return
-    pool = _pool(workers, ctx)
+    # In a process that multiprocessing started, workers are not kept: it joins its children
+    # when it ends, and kept workers would wait for work forever.
+    kept = multiprocessing.parent_process() is None
+    pool = _pool(workers, ctx) if kept else _new_pool(workers, ctx)
     pending: deque[Future[T]] = deque()
     try:
         for base, window, lo, hi in itertools.chain((first, second), windows):
@@ -276,6 +279,8 @@ def _run(reader: TextIO, ctx: Context, workers: int, block_chars: int | None,
     finally:  # a reader that stops early leaves no work queued for the next stream
         for fut in pending:
             fut.cancel()
+        if not kept:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 # Worker processes are kept from one stream to the next (files of a run, items of a case):
@@ -283,23 +288,30 @@ def _run(reader: TextIO, ctx: Context, workers: int, block_chars: int | None,
 # start again with empty caches (phone readings, host names, wallets) that a run's later
 # files reuse. A new pool is made when the number of workers or the list of families changes
 # (the workers were forked with the families of their time). :func:`close_workers` ends them.
-_POOL: tuple[ProcessPoolExecutor, int, list[Family]] | None = None
+_POOL: tuple[ProcessPoolExecutor, int, list[Family], int] | None = None
 
 
 def _pool(workers: int, ctx: Context) -> ProcessPoolExecutor:
     global _POOL
     loaded = families()
     if _POOL is not None:
-        pool, size, fams = _POOL
-        if size == workers and fams is loaded:
+        pool, size, fams, pid = _POOL
+        if pid != os.getpid():  # a forked child holds a copy it cannot use
+            _POOL = None
+        elif size == workers and fams is loaded:
             return pool
-        close_workers()
+        else:
+            close_workers()
+    pool = _new_pool(workers, ctx)
+    _POOL = (pool, workers, loaded, os.getpid())
+    return pool
+
+
+def _new_pool(workers: int, ctx: Context) -> ProcessPoolExecutor:
     warm(ctx)
     methods = multiprocessing.get_all_start_methods()
     mp_context = multiprocessing.get_context("fork") if "fork" in methods else None
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp_context)
-    _POOL = (pool, workers, loaded)
-    return pool
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp_context)
 
 
 def close_workers() -> None:
@@ -307,8 +319,9 @@ def close_workers() -> None:
     may call it after a large job to give their memory back)."""
     global _POOL
     if _POOL is not None:
-        pool, _POOL = _POOL[0], None
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool, pid, _POOL = _POOL[0], _POOL[3], None
+        if pid == os.getpid():
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 atexit.register(close_workers)
