@@ -30,6 +30,10 @@ CSV_ATTRS = ("country", "carrier", "number_type", "chain", "script_type", "platf
 CSV_HEADER = ("type", "value", "raw", "start", "end", "file", "locator", *CSV_ATTRS, "other")
 PARALLEL_ABOVE = 8 << 20  # plain-text files larger than this are scanned by several processes
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# ``json.dumps(row, ensure_ascii=False)`` builds an encoder per call: one, kept, writes the same.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+# Attribute names that would collide with a row's own keys (none of the families' today).
+_ROW_KEYS = frozenset({"type", "value", "raw", "start", "end", "file", "locator"})
 
 
 def type_label(type_: str) -> str:
@@ -87,7 +91,7 @@ class _Output:
     def add(self, row: dict[str, Any]) -> None:
         self.count += 1
         if self.fmt == "jsonl":
-            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            sys.stdout.write(_JSON.encode(row) + "\n")
         elif self.csv is not None:
             self.csv.writerow(_csv_cells(row))
         else:
@@ -129,7 +133,7 @@ def _render(fmt: str, file: str | None, locator: str | None,
     large file this runs in the engine's worker processes, so the parent only writes text."""
     rows = [_row(hit, file, locator) for hit in hits]
     if fmt == "jsonl":
-        return len(rows), "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        return len(rows), "".join(_JSON.encode(row) + "\n" for row in rows)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     for row in rows:
@@ -138,8 +142,19 @@ def _render(fmt: str, file: str | None, locator: str | None,
 
 
 def _row(hit: Any, file: str | None, locator: str | None) -> dict[str, Any]:
+    attrs = hit.attrs
+    if not attrs or _ROW_KEYS.isdisjoint(attrs):  # the usual case, built directly
+        row: dict[str, Any] = {"type": hit.type, "value": hit.value, "raw": hit.raw,
+                               "start": hit.start, "end": hit.end}
+        if file is not None:
+            row["file"] = file
+        if locator is not None:
+            row["locator"] = locator
+        for key in sorted(attrs):
+            row[key] = attrs[key]
+        return row
     d = hit.as_dict()
-    row: dict[str, Any] = {k: d.pop(k) for k in ("type", "value", "raw", "start", "end")}
+    row = {k: d.pop(k) for k in ("type", "value", "raw", "start", "end")}
     if file is not None:
         row["file"] = file
     if locator is not None:
