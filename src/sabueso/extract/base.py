@@ -178,11 +178,15 @@ def _lower_same_length(text: str) -> str:
 def _clean(text: str) -> str:
     """``text`` with the characters of ``_TABLE`` replaced: one ``str.replace`` per distinct
     character present (chat exports repeat the same few: U+202F, U+00A0, U+200E) instead of
-    a Python call per occurrence."""
+    a Python call per occurrence. Each search goes on from where the last character replaced
+    was first found (no replacement is itself in the table), so the text is scanned once."""
     if text.isascii():
         return text
-    for ch in set(_SPECIAL.findall(text)):
+    m = _SPECIAL.search(text)
+    while m is not None:
+        ch = m.group()
         text = text.replace(ch, _TABLE[ord(ch)])
+        m = _SPECIAL.search(text, m.start())
     return text
 
 

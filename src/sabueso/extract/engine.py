@@ -180,20 +180,38 @@ def _blocks(reader: TextIO, block_chars: int) -> Iterator[str]:
 
 
 def _windows(reader: TextIO, block_chars: int) -> Iterator[tuple[int, str, int, int]]:
-    """(offset of window, window text, lo, hi) for each block, with OVERLAP on both sides."""
+    """(offset of window, window text, lo, hi) for each block, with OVERLAP on both sides
+    (taken from as many neighbouring blocks as it needs when blocks are shorter)."""
     offset = 0
     previous_tail = ""
     blocks = _blocks(reader, block_chars)
-    current = next(blocks, None)
-    while current is not None:
-        following = next(blocks, None)
-        head = following[:OVERLAP] if following else ""
+    ahead: deque[str] = deque()  # blocks read and not yet scanned
+    ahead_chars = 0
+    more = True
+    while True:
+        while more and (not ahead or ahead_chars - len(ahead[0]) < OVERLAP):
+            block = next(blocks, None)
+            if block is None:
+                more = False
+            else:
+                ahead.append(block)
+                ahead_chars += len(block)
+        if not ahead:
+            return
+        current = ahead.popleft()
+        ahead_chars -= len(current)
+        if not ahead:
+            head = ""
+        elif len(ahead[0]) >= OVERLAP:
+            head = ahead[0][:OVERLAP]
+        else:
+            head = "".join(ahead)[:OVERLAP]
         window = previous_tail + current + head
         yield offset - len(previous_tail), window, len(previous_tail), len(previous_tail) + len(
             current)
         offset += len(current)
-        previous_tail = current[-OVERLAP:]
-        current = following
+        previous_tail = (current if len(current) >= OVERLAP
+                         else previous_tail + current)[-OVERLAP:]
 
 
 def extract_blocks(reader: TextIO, ctx: Context | None = None, *, workers: int = 1,
