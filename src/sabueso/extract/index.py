@@ -25,6 +25,7 @@ rebuilding needs a permission (``add``) that readers such as prosecutors do not 
 
 from __future__ import annotations
 
+import bisect
 import json
 import multiprocessing
 import posixpath
@@ -41,7 +42,7 @@ from sabueso.cases.access import Action, Actor, CaseRow, authorize
 from sabueso.core.canonical import canonical_json
 from sabueso.core.timeutil import utcnow
 from sabueso.custody import ledger
-from sabueso.extract import engine
+from sabueso.extract import engine, itemread
 from sabueso.extract.base import Context
 from sabueso.extract.itemread import Candidate, Extracted, Spool, extract_item
 from sabueso.extract.itemwrite import all_versions, value_key, write_batch
@@ -159,24 +160,45 @@ def _candidates(conn: Connection, case: CaseRow, nos: list[int] | None) -> list[
                  r.kind, r.parent_id, r.original_path, r.chat_format, r.zone) for r in rows]
 
 
-def _siblings(conn: Connection, case: CaseRow, row: _Row) -> tuple[tuple[str, int], ...]:
-    """The other files of the export ``row`` belongs to, by their path relative to its folder:
-    the members of the same archive, or the files under the same folder."""
-    folder = posixpath.dirname(row.original_path.replace("\\", "/"))
-    prefix = f"{folder}/" if folder else ""
-    query = select(items.c.no, items.c.original_path).where(
-        items.c.case_id == case.id, items.c.blob_sha256.is_not(None), items.c.id != row.id)
-    if row.kind == "member":
-        query = query.where(items.c.parent_id == row.parent_id)
-    else:
-        query = query.where(items.c.kind != "member",
-                            items.c.original_path.startswith(prefix, autoescape=True))
-    found: dict[str, int] = {}
-    for no, path in conn.execute(query.order_by(items.c.no)):
-        path = path.replace("\\", "/")
-        if path.startswith(prefix):
-            found.setdefault(path[len(prefix):], int(no))
-    return tuple(sorted(found.items()))
+class _Siblings:
+    """The other files of a chat export, by their path relative to its folder: the members of
+    the same archive, or the files under the same folder. Loaded once per run; one table per
+    folder, shared by the exports in it (``itemread.SIBLINGS``, inherited by forked workers),
+    so a folder of many exports costs one table, not one per export."""
+
+    def __init__(self, conn: Connection, case: CaseRow) -> None:
+        self.members: dict[int, list[tuple[str, int]]] = {}
+        files: list[tuple[str, int]] = []
+        query = (select(items.c.no, items.c.original_path, items.c.kind, items.c.parent_id)
+                 .where(items.c.case_id == case.id, items.c.blob_sha256.is_not(None))
+                 .order_by(items.c.no))
+        for no, path, kind, parent in conn.execute(query):
+            entry = (str(path).replace("\\", "/"), int(no))
+            if kind == "member":
+                self.members.setdefault(int(parent), []).append(entry)
+            else:
+                files.append(entry)
+        files.sort()
+        self.files = files
+        self.paths = [p for p, _n in files]
+
+    def key(self, row: _Row) -> str:
+        folder = posixpath.dirname(row.original_path.replace("\\", "/"))
+        prefix = f"{folder}/" if folder else ""
+        key = f"m{row.parent_id}:{prefix}" if row.kind == "member" else f"f:{prefix}"
+        if key not in itemread.SIBLINGS:
+            if row.kind == "member":
+                pool = self.members.get(int(row.parent_id or 0), [])
+                found = [(p, n) for p, n in pool if p.startswith(prefix)]
+            else:
+                lo = bisect.bisect_left(self.paths, prefix)
+                hi = bisect.bisect_left(self.paths, prefix + "\U0010ffff")
+                found = self.files[lo:hi]
+            table: dict[str, int] = {}
+            for path, no in found:
+                table.setdefault(path[len(prefix):], no)
+            itemread.SIBLINGS[key] = table
+        return key
 
 
 def _plan(ws: Workspace, case: CaseRow, rows: list[_Row]) -> tuple[list[Candidate], list[_Row]]:
@@ -201,10 +223,13 @@ def _plan(ws: Workspace, case: CaseRow, rows: list[_Row]) -> tuple[list[Candidat
                 cand = replace(cand, reader=fmt.name, chat=True)
                 chat_rows.append((len(work), row))
         work.append(cand)
+    itemread.SIBLINGS.clear()
+    itemread.clear_names()
     if chat_rows:
         with ws.db.begin() as conn:
-            for index, row in chat_rows:
-                work[index] = replace(work[index], siblings=_siblings(conn, case, row))
+            siblings = _Siblings(conn, case)
+        for index, row in chat_rows:
+            work[index] = replace(work[index], siblings=siblings.key(row))
     return work, skipped
 
 

@@ -47,8 +47,16 @@ __all__ = [
     "extract_item",
 ]
 
+# Tables of the other files of chat exports (see ``Candidate.siblings``), filled by the case
+# index before it forks its worker processes, which inherit them.
+SIBLINGS: dict[str, dict[str, int]] = {}
+_NAMES: dict[str, frozenset[str]] = {}  # the same, as the name sets parsers are given
 STREAM_WORKERS_ABOVE = 16 << 20  # plain-text items larger than this are scanned in processes
 CHAT_ACCOUNT_NOTE = "chat.account"  # note of the record holding an account's phone as shown
+
+
+def clear_names() -> None:
+    _NAMES.clear()
 
 
 def db_text(text: str) -> str:
@@ -57,8 +65,9 @@ def db_text(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """An evidence item to derive. ``chat``: the chat format it is read with (None: text);
-    ``siblings``: for a chat export, the other files of the export (relative name -> E-no)."""
+    """An evidence item to derive. ``chat``: read with the chat format ``reader``;
+    ``siblings``: for a chat export, the key in ``SIBLINGS`` of the other files of the export
+    (relative name -> E-no)."""
 
     id: int
     no: int
@@ -69,7 +78,7 @@ class Candidate:
     reader: str = ""
     chat: bool = False
     zone: str = "UTC"
-    siblings: tuple[tuple[str, int], ...] = ()
+    siblings: str = ""  # key of its table in SIBLINGS
 
 
 class Spool:
@@ -219,8 +228,11 @@ def _read_chat(fh: IO[bytes], cand: Candidate, sink: _Sink) -> None:
     """A chat export: a record per message (its text), per unparsed piece, and per account
     shown with a phone number (so the number is an entity like any other phone)."""
     fmt = format_by_name(cand.reader)
-    siblings = dict(cand.siblings)
-    source = ChatSource(cand.name, cand.zone, frozenset(siblings))
+    siblings = SIBLINGS.get(cand.siblings, {})
+    names = _NAMES.get(cand.siblings)
+    if names is None:
+        names = _NAMES[cand.siblings] = frozenset(siblings)
+    source = ChatSource(cand.name, cand.zone, names)
     out = sink.out
     ordinal = 0
     for event in fmt.parse(cast(BinaryIO, fh), source):
