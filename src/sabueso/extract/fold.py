@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-__all__ = ["CHUNK_CHARS", "MAX_TOKEN", "chunks", "fold", "query_tokens"]
+__all__ = ["CHUNK_CHARS", "MAX_TOKEN", "chunks", "fold"]
 
 CHUNK_CHARS = 1 << 16  # text indexed per row, at most (about: cut at a space when near)
 MAX_TOKEN = 255
@@ -68,7 +68,3 @@ def chunks(text: str, start: int = 0) -> Iterator[tuple[int, str]]:
         if piece.strip():
             yield start + pos, piece
         pos = end
-
-
-def query_tokens(text: str) -> list[str]:
-    return fold(text).split()

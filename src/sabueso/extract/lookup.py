@@ -238,7 +238,7 @@ def _matching(conn: Connection, case: CaseRow, text: str,
     return rows
 
 
-def _stream_context(stream: TextIO, spans: list[tuple[int, int]],
+def stream_context(stream: TextIO, spans: list[tuple[int, int]],
                     width: int) -> dict[tuple[int, int], tuple[str, str]]:
     """(before, after) of each span of a text read once from ``stream``, buffering only what
     the next span needs."""
@@ -285,7 +285,7 @@ def _contexts(ws: Workspace, conn: Connection, rows: list[Any],
                                                      body[end:end + width])
     for record_id, sha256 in streamed.items():
         with ws.vault.open(sha256) as fh:
-            found = _stream_context(cast(TextIO, DecodedText(fh)), by_record[record_id], width)
+            found = stream_context(cast(TextIO, DecodedText(fh)), by_record[record_id], width)
         for (start, end), pair in found.items():
             out[(record_id, start, end)] = pair
     return out

@@ -15,7 +15,6 @@ and, for a chat message, its sender, chat and time. The search is recorded in th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TextIO, cast
@@ -27,6 +26,7 @@ from sabueso.core.errors import InputError
 from sabueso.core.timeutil import iso_utc
 from sabueso.custody import ledger
 from sabueso.extract.fold import fold
+from sabueso.extract.lookup import stream_context
 from sabueso.ingest.text import DecodedText
 from sabueso.store.schema import accounts, chats, items, messages, records, search_chunks
 from sabueso.workspace import Workspace
@@ -77,9 +77,9 @@ def parse_query(raw: str) -> Query:
                 terms.append((tokens, False))
             continue
         prefix = word.endswith("*")
-        for i, token in enumerate(fold(word).split()):
-            last = i == len(fold(word).split()) - 1
-            terms.append(((token,), prefix and last))
+        tokens = fold(word).split()
+        for i, token in enumerate(tokens):
+            terms.append(((token,), prefix and i == len(tokens) - 1))
     if not terms:
         raise InputError("error.search_empty", query=raw)
     return Query(tuple(terms))
@@ -172,17 +172,7 @@ def _describe(ws: Workspace, conn: Connection, first: dict[int, int]) -> list[Se
 
 def _read_around(ws: Workspace, sha256: str, at: int) -> str:
     """A streamed record's text around ``at``, read again from the evidence."""
-    lo = max(0, at - SNIPPET)
     with ws.vault.open(sha256) as fh:
-        stream = cast(TextIO, DecodedText(fh))
-        skipped = 0
-        while skipped < lo:
-            got = stream.read(min(1 << 20, lo - skipped))
-            if not got:
-                return ""
-            skipped += len(got)
-        return stream.read(at - lo + SNIPPET)
-
-
-def iter_hits(hits: list[SearchHit]) -> Iterator[dict[str, Any]]:
-    return (h.as_dict() for h in hits)
+        found = stream_context(cast(TextIO, DecodedText(fh)), [(at, at)], SNIPPET)
+    before, after = found[(at, at)]
+    return before + after
