@@ -77,9 +77,9 @@ def parse_query(raw: str) -> Query:
                 terms.append((tokens, False))
             continue
         prefix = word.endswith("*")
-        tokens = fold(word).split()
-        for i, token in enumerate(tokens):
-            terms.append(((token,), prefix and i == len(tokens) - 1))
+        words = fold(word).split()
+        for i, token in enumerate(words):
+            terms.append(((token,), prefix and i == len(words) - 1))
     if not terms:
         raise InputError("error.search_empty", query=raw)
     return Query(tuple(terms))
