@@ -88,17 +88,24 @@ def format_by_name(name: str) -> ChatFormat:
                      known=", ".join(sorted({f.name for f in formats()})) or "-")
 
 
-def best_format(name: str, head: bytes) -> ChatFormat | None:
-    """The format that recognises this file best, or None when none reaches the threshold."""
+def _best(candidates: list[ChatFormat], name: str, head: bytes,
+          threshold: int) -> ChatFormat | None:
+    """The format among ``candidates`` that scores highest on this file, from ``threshold``
+    on (the first one on a tie); a format whose ``match`` fails counts as no."""
     best: tuple[int, ChatFormat] | None = None
-    for fmt in formats():
+    for fmt in candidates:
         try:
             score = fmt.match(name, head)
         except (ValueError, LookupError, UnicodeError):
             continue
-        if score >= MATCH_THRESHOLD and (best is None or score > best[0]):
+        if score >= threshold and (best is None or score > best[0]):
             best = (score, fmt)
     return best[1] if best else None
+
+
+def best_format(name: str, head: bytes) -> ChatFormat | None:
+    """The format that recognises this file best, or None when none reaches the threshold."""
+    return _best(formats(), name, head, MATCH_THRESHOLD)
 
 
 def known_names() -> list[str]:
@@ -118,17 +125,7 @@ def forced_format(wanted: str, name: str, head: bytes) -> ChatFormat | None:
     """With ``--as wanted`` (a platform or a format): the format of that kind that recognises
     the file best, even below the usual threshold; None when none recognises it at all (the
     file is then read as plain text: an export's folder also holds notes and media lists)."""
-    best: tuple[int, ChatFormat] | None = None
-    for fmt in formats():
-        if wanted not in (fmt.name, fmt.platform):
-            continue
-        try:
-            score = fmt.match(name, head)
-        except (ValueError, LookupError, UnicodeError):
-            continue
-        if score > 0 and (best is None or score > best[0]):
-            best = (score, fmt)
-    return best[1] if best else None
+    return _best([f for f in formats() if wanted in (f.name, f.platform)], name, head, 1)
 
 
 def format_versions() -> dict[str, str]:
