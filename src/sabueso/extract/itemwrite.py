@@ -121,8 +121,8 @@ def write_batch(ws: Workspace, actor: Actor, case: CaseRow, derivation_id: int,
             for key, attrs in e.found.items():
                 found.setdefault(key, attrs)
         ids = upsert_entities(conn, case.id, found) if found else {}
-        record_ids = _write_records(conn, case, derivation_id, todo)
-        chat_ids, account_ids = _write_chats(conn, case, derivation_id, todo)
+        record_ids, chat_ids, account_ids = _write_records_and_chats(conn, case, derivation_id,
+                                                                     todo)
         rows: list[dict[str, Any]] = []
         said: list[dict[str, Any]] = []
         pieces: list[dict[str, Any]] = []
@@ -195,10 +195,16 @@ def _write_pieces(conn: Connection, pieces: list[dict[str, Any]]) -> None:
     pieces.clear()
 
 
-def _write_records(conn: Connection, case: CaseRow, derivation_id: int,
-                   todo: list[Extracted]) -> dict[tuple[int, int], int]:
+def _write_records_and_chats(conn: Connection, case: CaseRow, derivation_id: int,
+                             todo: list[Extracted]) -> tuple[dict[tuple[int, int], int],
+                                                             dict[tuple[int, str], int],
+                                                             dict[str, int]]:
+    """The records, chats and accounts of a batch, in one pass over the spools: the ids of
+    records by (item, ordinal), of chats by (item, key), of accounts by key."""
     rows: list[dict[str, Any]] = []
     record_ids: dict[tuple[int, int], int] = {}
+    chat_rows: list[dict[str, Any]] = []
+    found_accounts: dict[str, tuple[Any, ...]] = {}
 
     def flush() -> None:
         for row in conn.execute(insert(records).returning(
@@ -217,20 +223,7 @@ def _write_records(conn: Connection, case: CaseRow, derivation_id: int,
                              "text": text, "note": note})
                 if len(rows) >= BATCH:
                     flush()
-    if rows:
-        flush()
-    return record_ids
-
-
-def _write_chats(conn: Connection, case: CaseRow, derivation_id: int, todo: list[Extracted]
-                 ) -> tuple[dict[tuple[int, str], int], dict[str, int]]:
-    chat_rows: list[dict[str, Any]] = []
-    found_accounts: dict[str, tuple[Any, ...]] = {}
-    for e in todo:
-        if not e.cand.chat:
-            continue
-        for entry in e.spool.entries():
-            if entry[0] == "c":
+            elif entry[0] == "c":
                 _k, key, platform, title, kind, platform_id, order, basis = entry
                 chat_rows.append({"case_id": case.id, "item_id": e.cand.id,
                                   "derivation_id": derivation_id, "key": key,
@@ -239,13 +232,15 @@ def _write_chats(conn: Connection, case: CaseRow, derivation_id: int, todo: list
                                   "date_order_basis": basis})
             elif entry[0] == "a":
                 found_accounts.setdefault(entry[1], entry)
+    if rows:
+        flush()
     chat_ids: dict[tuple[int, str], int] = {}
     if chat_rows:
         for row in conn.execute(insert(chats).returning(chats.c.id, chats.c.item_id,
                                                         chats.c.key), chat_rows):
             chat_ids[(int(row.item_id), row.key)] = int(row.id)
     account_ids = _upsert_accounts(conn, case.id, found_accounts) if found_accounts else {}
-    return chat_ids, account_ids
+    return record_ids, chat_ids, account_ids
 
 
 def _ledger_note(e: Extracted, derivation_id: int,
