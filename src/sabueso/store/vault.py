@@ -86,6 +86,17 @@ class BlobInfo:
     pending: str | None = None
 
 
+def _placed_meanwhile(blob: BlobInfo, final: Path) -> bool:
+    """Whether another batch or process placed this content already; its pending copy, no
+    longer needed, is then removed."""
+    if not final.is_file():
+        return False
+    assert blob.pending is not None
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(blob.pending)
+    return True
+
+
 class Vault:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -221,9 +232,7 @@ class Vault:
         for blob in pending:
             assert blob.pending is not None
             final = self.path_for(blob.sha256)
-            if final.is_file():  # placed meanwhile (another batch or process)
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(blob.pending)
+            if _placed_meanwhile(blob, final):
                 continue
             if blob.size >= _LARGE:
                 with contextlib.suppress(FileNotFoundError):
@@ -240,9 +249,7 @@ class Vault:
         for blob in blobs:
             assert blob.pending is not None
             final = self.path_for(blob.sha256)
-            if final.is_file():  # placed meanwhile (another batch or process)
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(blob.pending)
+            if _placed_meanwhile(blob, final):
                 continue
             try:
                 fd = os.open(blob.pending, os.O_RDONLY)
