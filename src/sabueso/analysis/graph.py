@@ -101,7 +101,7 @@ class Graph:
 
     def as_dict(self) -> dict[str, Any]:
         return {"case": self.case,
-                "nodes": [n.as_dict() for n in sorted(self.nodes.values(), key=_node_key)],
+                "nodes": [n.as_dict() for n in self.sorted_nodes()],
                 "edges": [e.as_dict() for e in self.sorted_edges()]}
 
     def sorted_edges(self) -> list[Edge]:
