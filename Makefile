@@ -40,7 +40,9 @@ test: install-test lint typecheck
 	$(BIN)/python -m pytest
 
 i18n: install-test
-	$(BIN)/pybabel compile --domain sabueso --directory src/sabueso/locale --use-fuzzy
+	@for po in src/sabueso/locale/*/LC_MESSAGES/*.po; do \
+		$(BIN)/pybabel compile --use-fuzzy --input-file "$$po" --output-file "$${po%.po}.mo" || exit 1; \
+	done
 
 $(VENV)/.installed-bench: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

@@ -20,10 +20,25 @@ KEY_RE = re.compile(
     r"""(?:\bt|Error|Denied|NotFound|Failed|Evidence)\(\s*["']([a-z_]+\.[a-z_.]+)["']\s*[,)]""")
 
 
-def catalog(lang: str) -> dict[str, str]:
-    with (LOCALE / lang / "LC_MESSAGES" / "sabueso.po").open("rb") as fh:
+def domains(lang: str) -> list[Path]:
+    return sorted((LOCALE / lang / "LC_MESSAGES").glob("*.po"))
+
+
+def read_domain(path: Path) -> dict[str, str]:
+    with path.open("rb") as fh:
         cat = read_po(fh)
     return {m.id: m.string for m in cat if m.id}
+
+
+def catalog(lang: str) -> dict[str, str]:
+    """Every domain of ``lang`` together; a key defined in two domains is an error."""
+    merged: dict[str, str] = {}
+    for path in domains(lang):
+        entries = read_domain(path)
+        twice = sorted(set(entries) & set(merged))
+        assert not twice, f"{path.name} repeats keys of another domain: {twice}"
+        merged.update(entries)
+    return merged
 
 
 def fields(text: str) -> set[str]:
@@ -38,13 +53,28 @@ def test_both_languages_translate_the_same_keys_with_the_same_fields() -> None:
         assert fields(es[key]) == fields(en[key]), key
 
 
+def test_both_languages_have_the_same_domains() -> None:
+    assert [p.name for p in domains("es")] == [p.name for p in domains("en")]
+    assert "sabueso.po" in [p.name for p in domains("es")]
+
+
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_compiled_catalogue_matches_its_source(lang: str) -> None:
-    source = catalog(lang)
-    with (LOCALE / lang / "LC_MESSAGES" / "sabueso.mo").open("rb") as fh:
-        compiled = gettext.GNUTranslations(fh)
-    for key, text in source.items():
-        assert compiled.gettext(key) == text, f"{lang}: {key} (run make i18n)"
+    for path in domains(lang):
+        with path.with_suffix(".mo").open("rb") as fh:
+            compiled = gettext.GNUTranslations(fh)
+        for key, text in read_domain(path).items():
+            assert compiled.gettext(key) == text, f"{lang}/{path.name}: {key} (run make i18n)"
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_messages_of_every_domain_reach_t(lang: str) -> None:
+    from sabueso.core.i18n import t
+
+    for path in domains(lang):
+        for key, text in read_domain(path).items():
+            if "{" not in text:
+                assert t(key, lang) == text, f"{lang}/{path.name}: {key}"
 
 
 def test_every_key_the_code_uses_is_translated() -> None:

@@ -11,12 +11,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from sabueso import __version__
 from sabueso.cli import (
+    capture_cmd,
     cases_cmd,
     chats_cmd,
     custody_cmd,
     evidence_cmd,
     extract_cmd,
+    requests_cmd,
     system_cmd,
+    telephony_cmd,
 )
 from sabueso.cli.output import err_console
 from sabueso.core.errors import SabuesoError
@@ -57,6 +60,9 @@ extract_cmd.register(app)
 chats_cmd.register(app)
 chats_cmd.register_search(app)
 chats_cmd.register_graph(app)
+telephony_cmd.register(app)
+requests_cmd.register(app)
+capture_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

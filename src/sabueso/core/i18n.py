@@ -1,7 +1,9 @@
 """Translations through gettext catalogues (Spanish first, English complete).
 
 Message ids are stable keys (``error.case_not_found``); both catalogues translate every key.
-Sources are ``locale/<lang>/LC_MESSAGES/sabueso.po``; the compiled ``.mo`` files beside them
+Sources are ``locale/<lang>/LC_MESSAGES/<domain>.po``: ``sabueso.po`` for the core and one
+domain per capability (``telephony.po``, ``requests.po``, ``capture.po``), so each capability
+keeps its own messages; keys are unique across domains. The compiled ``.mo`` files beside them
 are what runs (``make i18n`` rebuilds them; a test checks they match the sources).
 """
 
@@ -19,13 +21,21 @@ DOMAIN = "sabueso"
 
 @lru_cache(maxsize=4)
 def _catalog(lang: str) -> gettext.NullTranslations:
-    locale_dir = resources.files("sabueso").joinpath("locale")
-    mo = locale_dir.joinpath(lang, "LC_MESSAGES", f"{DOMAIN}.mo")
-    try:
-        with mo.open("rb") as fh:
-            return gettext.GNUTranslations(fh)
-    except FileNotFoundError:
-        return gettext.NullTranslations()
+    """The core catalogue of ``lang`` with every capability's catalogue chained behind it."""
+    folder = resources.files("sabueso").joinpath("locale", lang, "LC_MESSAGES")
+    names = sorted(entry.name for entry in folder.iterdir()
+                   if entry.name.endswith(".mo")) if folder.is_dir() else []
+    names.sort(key=lambda name: name != f"{DOMAIN}.mo")  # the core domain first
+    catalog: gettext.NullTranslations = gettext.NullTranslations()
+    first = True
+    for name in names:
+        with folder.joinpath(name).open("rb") as fh:
+            domain = gettext.GNUTranslations(fh)
+        if first:
+            catalog, first = domain, False
+        else:
+            catalog.add_fallback(domain)
+    return catalog
 
 
 def t(key: str, lang: str | None = None, /, **params: Any) -> str:

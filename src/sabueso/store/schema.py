@@ -358,3 +358,7 @@ search_chunks = Table(
     Index("ix_search_chunks_record", "record_id"),
     Index("ix_search_chunks_tsv", "tsv", postgresql_using="gin"),
 )
+
+
+# Each capability declares its tables in a module of its own, on this same metadata.
+from sabueso.store import schema_capture, schema_requests, schema_telephony  # noqa: E402,F401
