@@ -103,5 +103,9 @@ def register(app: typer.Typer) -> None:
 
             print_chats(ws, summary["case"])
             print_messages(ws, summary["case"], MessageFilter(limit=8))
+            from sabueso.demo.build import CAPABILITY_PARTS
+
+            for part in CAPABILITY_PARTS:
+                part.show(ws, summary["case"])
             print_log(ws, summary["case"], limit=12)
             print_verify(ws, summary["case"])

@@ -26,12 +26,14 @@ from sabueso.cases import users as users_svc
 from sabueso.cases.access import find_case, load_actor
 from sabueso.core.timeutil import iso_utc
 from sabueso.custody.package import export_case
-from sabueso.demo import documents
+from sabueso.demo import capture, documents, requests, telephony
 from sabueso.ingest.intake import IntakeOptions, add_paths
 from sabueso.workspace import Workspace
 
 CASE_REF = "DEMO-COLIBRI"
 TZ = "America/Guatemala"
+# Each capability's part of the demo (``add_to_demo`` while building, ``show`` for --show).
+CAPABILITY_PARTS = (telephony, requests, capture)
 DEMO_USERS = (
     ("ana.morales", "investigator", "investigator"),
     ("jorge.pineda", "analyst", "analyst"),
@@ -226,6 +228,9 @@ def build_demo(ws: Workspace) -> dict[str, Any]:
         add_paths(ws, CASE_REF, [office], IntakeOptions(
             source="Documentos de la investigación (ficticios)",
             acquired_at=datetime.fromisoformat("2026-11-12T11:00:00-06:00")))
+        parts: dict[str, Any] = {}
+        for part in CAPABILITY_PARTS:
+            parts.update(part.add_to_demo(ws, CASE_REF, work, data))
     from sabueso.extract.index import derive_items
 
     derived = derive_items(ws, CASE_REF)
@@ -240,4 +245,4 @@ def build_demo(ws: Workspace) -> dict[str, Any]:
     _case, found = list_items(ws.db, ws.actor, CASE_REF)
     return {"case": CASE_REF, "items": len(found), "built": True, "package": str(result.path),
             "package_sha256": result.sha256, "entities": derived.entities,
-            "mentions": derived.mentions}
+            "mentions": derived.mentions, **parts}
