@@ -47,7 +47,7 @@ def _parse(stream: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
         if key not in seen:
             seen.add(key)
             yield Account(key, "whatsapp", sender, sender if sender.startswith("+") else None)
-        atts = [Attachment(attached, None, attached not in source.siblings)] if attached else []
+        atts = [Attachment(attached)] if attached else []
         yield Message("fake:chat", ordinal, f"line {no}", key,
                       datetime.fromisoformat(when).replace(tzinfo=UTC), when, source.zone,
                       text, attachments=atts)
@@ -98,11 +98,17 @@ def test_a_chat_export_becomes_chats_accounts_and_messages(env: Env, tmp_path: P
         assert rows[0].zone == "America/Guatemala" and rows[0].locator == "line 3"
         assert json.loads(rows[1].attachments) == [
             {"name": "IMG-001.jpg", "kind": None, "omitted": False,
-             "item": f"E-{evidence['IMG-001.jpg']}"}]
-        assert json.loads(rows[2].attachments)[0]["item"] is None
+             "item": f"E-{evidence['IMG-001.jpg']}", "missing": False}]
+        # named by the export, not in it: flagged, not silently linked to nothing
+        assert json.loads(rows[2].attachments) == [
+            {"name": "PTT-002.opus", "kind": None, "omitted": False, "item": None,
+             "missing": True}]
         unparsed = conn.execute(select(records.c.text, records.c.note)
                                 .where(records.c.note.like("unparsed%"))).all()
         assert [u.text for u in unparsed] == ["basura antes del primer mensaje"]
+    shown = " ".join(env.ok("messages", REF).out.split())
+    assert "PTT-002.opus" in shown and ("(no incluido en la exportación)" in shown
+                                        or "(not in the export)" in shown)
     doc = env.ok("entities", REF, "--json").json()
     ents = {(e["type"], e["value"]) for e in doc["entities"]}
     # the sender's number (as the account shows it), the text's e-mail, the plain text file

@@ -84,7 +84,8 @@ def print_messages(ws: Workspace, ref: str, flt: MessageFilter | None = None,
             lines[0] = shown(f"[{r.service or t('col.service')}]") + " " + lines[0]
         for att in r.attachments:
             lines.append(f"📎 {shown(att.get('name') or '?')}"
-                         + (f" ({att['item']})" if att.get("item") else ""))
+                         + (f" ({att['item']})" if att.get("item") else "")
+                         + (f" ({t('chat.attachment_missing')})" if att.get("missing") else ""))
         table.add_row(local_time(r.sent_at, case.tz, offset=False) or shown(r.sent_text),
                       shown(r.sender or ""), "\n".join(lines),
                       f"E-{r.item} {shown(r.locator or '')}")

@@ -238,8 +238,12 @@ def _read_chat(fh: IO[bytes], cand: Candidate, sink: _Sink) -> None:
     for event in fmt.parse(cast(BinaryIO, fh), source):
         if isinstance(event, Message):
             sink.record(ordinal, event.locator, event.text, None)
+            # "missing": the export names a file it does not contain (only said when the
+            # export came with other files: a lone .txt shows no media at all)
             attachments = [{"name": a.name, "kind": a.kind, "omitted": a.omitted,
-                            "item": f"E-{siblings[a.name]}" if a.name in siblings else None}
+                            "item": f"E-{siblings[a.name]}" if a.name in siblings else None,
+                            "missing": bool(siblings) and a.name is not None
+                            and not a.omitted and a.name not in siblings}
                            for a in event.attachments]
             out.spool.put(("m", ordinal, event.ordinal, event.chat, event.sender,
                            _iso(event.sent_at), db_text(event.sent_text), event.zone,
