@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from sabueso.cases.access import CaseRow
+from sabueso.extract.chatlookup import chat_groups
 from sabueso.extract.itemread import CHAT_ACCOUNT_NOTE
 from sabueso.store.schema import (
     accounts,
@@ -129,8 +130,11 @@ def _accounts_and_chats(conn: Connection, case: CaseRow, graph: Graph) -> None:
             f"account:{r.id}", r.display_name or r.key, "account",
             {"platform": r.platform, "key": r.key, "phone": r.phone,
              "platform_id": r.platform_id})
+    groups = chat_groups(conn, case.id)  # pages of one export are one chat node
     for r in conn.execute(select(chats, items.c.no).join(items, items.c.id == chats.c.item_id)
                           .where(chats.c.case_id == case.id)):
+        if groups.get(r.id, r.id) != r.id:
+            continue
         graph.nodes[f"chat:{r.id}"] = Node(
             f"chat:{r.id}", r.title or f"chat {r.id}", "chat",
             {"platform": r.platform, "kind": r.kind, "item": f"E-{r.no}"})
@@ -140,7 +144,8 @@ def _accounts_and_chats(conn: Connection, case: CaseRow, graph: Graph) -> None:
              .join(records, records.c.id == messages.c.record_id)
              .where(messages.c.case_id == case.id, messages.c.sender_id.is_not(None))
              .order_by(items.c.no, messages.c.ordinal))
-    for sender, chat, no, locator in conn.execute(query):
+    for sender, page, no, locator in conn.execute(query):
+        chat = groups.get(int(page), int(page))
         graph.edge(f"account:{sender}", f"chat:{chat}", "sent", True).add(int(no), locator)
         senders[int(chat)].add(int(sender))
     for chat, people in sorted(senders.items()):

@@ -2,6 +2,11 @@
 
 Every read needs the ``read`` permission on the case and is recorded in the ledger
 (``chats.list``, ``messages.list``) with the filters used, like every other view.
+
+A Telegram HTML export writes a long chat as pages (``messages.html``, ``messages2.html``, one
+per 1,000 messages), and each page is an evidence item read on its own, so each has a chat
+row. Pages of one export (same chat key, same folder or archive) are one conversation here:
+``chat_groups`` maps every chat row to its group's first row, whose id the views show.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from sabueso.cases.access import Action, CaseRow, authorize
 from sabueso.core.timeutil import iso_utc
@@ -20,7 +25,28 @@ from sabueso.custody import ledger
 from sabueso.store.schema import accounts, chats, items, messages, records
 from sabueso.workspace import Workspace
 
-__all__ = ["ChatRow", "MessageFilter", "MessageRow", "list_chats", "list_messages"]
+__all__ = ["ChatRow", "MessageFilter", "MessageRow", "chat_groups", "list_chats",
+           "list_messages"]
+
+# Chat keys whose rows are pages of one conversation when their items share a parent.
+PAGED_KEYS = ("tg:chat:html:",)
+
+
+def chat_groups(conn: Connection, case_id: int) -> dict[int, int]:
+    """Chat row id -> the id of the first row of its conversation (itself when alone)."""
+    query = (select(chats.c.id, chats.c.key, items.c.parent_id)
+             .join(items, items.c.id == chats.c.item_id)
+             .where(chats.c.case_id == case_id)
+             .order_by(items.c.no, chats.c.id))
+    first: dict[tuple[str, int | None], int] = {}
+    groups: dict[int, int] = {}
+    for r in conn.execute(query):
+        chat_id = int(r.id)
+        if r.key.startswith(PAGED_KEYS) and r.parent_id is not None:
+            groups[chat_id] = first.setdefault((r.key, int(r.parent_id)), chat_id)
+        else:
+            groups[chat_id] = chat_id
+    return groups
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +62,13 @@ class ChatRow:
     last: datetime | None
     date_order: str | None = None  # WhatsApp: how the export's dates were read ...
     date_order_basis: str | None = None  # ... and what decided it
+    pages: tuple[int, ...] = ()  # every item the conversation was read from (paged exports)
 
     def as_dict(self) -> dict[str, Any]:
         return {"chat": self.id, "item": f"E-{self.item}", "platform": self.platform,
                 "title": self.title, "kind": self.kind, "messages": self.messages,
-                "senders": self.senders, "date_order": self.date_order,
+                "senders": self.senders, "items": [f"E-{no}" for no in self.pages],
+                "date_order": self.date_order,
                 "date_order_basis": self.date_order_basis,
                 "first": iso_utc(self.first) if self.first else None,
                 "last": iso_utc(self.last) if self.last else None}
@@ -99,10 +127,10 @@ class MessageFilter:
 def list_chats(ws: Workspace, ref: str) -> tuple[CaseRow, list[ChatRow]]:
     actor, case = authorize(ws.db, ws.actor, ref, Action.READ)
     with ws.db.begin() as conn:
+        groups = chat_groups(conn, case.id)
         query = (select(chats.c.id, items.c.no, chats.c.platform, chats.c.title, chats.c.kind,
                         chats.c.date_order, chats.c.date_order_basis,
                         func.count(messages.c.id).label("n"),
-                        func.count(func.distinct(messages.c.sender_id)).label("senders"),
                         func.min(messages.c.sent_at).label("first"),
                         func.max(messages.c.sent_at).label("last"))
                  .join(items, items.c.id == chats.c.item_id)
@@ -111,14 +139,32 @@ def list_chats(ws: Workspace, ref: str) -> tuple[CaseRow, list[ChatRow]]:
                  .group_by(chats.c.id, items.c.no, chats.c.platform, chats.c.title,
                            chats.c.kind, chats.c.date_order, chats.c.date_order_basis)
                  .order_by(items.c.no, chats.c.id))
-        rows = [ChatRow(int(r.id), int(r.no), r.platform, r.title, r.kind, int(r.n),
-                        int(r.senders), _utc(r.first), _utc(r.last), r.date_order,
-                        r.date_order_basis)
-                for r in conn.execute(query)]
+        parts: dict[int, list[Any]] = {}
+        for r in conn.execute(query):
+            parts.setdefault(groups.get(int(r.id), int(r.id)), []).append(r)
+        senders: dict[int, set[int]] = {head: set() for head in parts}
+        pairs = (select(messages.c.chat_id, messages.c.sender_id).distinct()
+                 .where(messages.c.case_id == case.id, messages.c.sender_id.is_not(None)))
+        for chat_id, sender_id in conn.execute(pairs):
+            head = groups.get(int(chat_id), int(chat_id))
+            if head in senders:
+                senders[head].add(int(sender_id))
+        rows = [_merged(rs, len(senders[head])) for head, rs in parts.items()]
         ledger.append(conn, chain=case.chain, actor=actor.name, action="chats.list",
                       subject=f"case:{case.ref}", case_id=case.id,
                       details={"chats": len(rows)})
     return case, rows
+
+
+def _merged(rows: list[Any], senders: int) -> ChatRow:
+    """One conversation from its chat rows (one, or the pages of a paged export)."""
+    head = rows[0]
+    firsts = [f for f in (_utc(r.first) for r in rows) if f is not None]
+    lasts = [v for v in (_utc(r.last) for r in rows) if v is not None]
+    return ChatRow(int(head.id), int(head.no), head.platform, head.title, head.kind,
+                   sum(int(r.n) for r in rows), senders, min(firsts, default=None),
+                   max(lasts, default=None), head.date_order, head.date_order_basis,
+                   tuple(int(r.no) for r in rows))
 
 
 def _utc(value: Any) -> datetime | None:
@@ -151,8 +197,11 @@ def _rows(ws: Workspace, case: CaseRow, flt: MessageFilter) -> Iterator[MessageR
              .where(messages.c.case_id == case.id)
              .order_by(messages.c.sent_at.is_(None), messages.c.sent_at, items.c.no,
                        messages.c.ordinal))
+    with ws.db.begin() as conn:
+        groups = chat_groups(conn, case.id)
     if flt.chat is not None:
-        query = query.where(messages.c.chat_id == flt.chat)
+        members = [c for c, head in groups.items() if head == groups.get(flt.chat, flt.chat)]
+        query = query.where(messages.c.chat_id.in_(members or [flt.chat]))
     if flt.since is not None:
         query = query.where(messages.c.sent_at >= flt.since)
     if flt.until is not None:
@@ -167,7 +216,8 @@ def _rows(ws: Workspace, case: CaseRow, flt: MessageFilter) -> Iterator[MessageR
     with ws.db.begin() as conn:
         for r in conn.execute(query):
             yield MessageRow(
-                int(r.chat_id), r.title, int(r.no), r.locator, int(r.ordinal),
+                groups.get(int(r.chat_id), int(r.chat_id)), r.title, int(r.no), r.locator,
+                int(r.ordinal),
                 r.display_name or r.sender_key, r.sender_key, r.phone, r.sent_at, r.sent_text,
                 r.zone, r.kind, r.service, r.text or "", r.msg_id, r.reply_to,
                 r.forwarded_from, r.edited_at, bool(r.edited), bool(r.deleted),

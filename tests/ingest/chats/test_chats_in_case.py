@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from conftest import Env, write_files
+from tg_writers import GenMessage, Peer, write_html
 
 REF = "GT-1"
 
@@ -68,3 +70,41 @@ def test_telegram_json_export_is_read_into_the_case(env: Env, tmp_path: Path) ->
     hits = env.ok("search", REF, "pagá usdt", "--json").jsonl()
     assert len(hits) == 1 and hits[0]["sender"] == "Colibrí"
     assert env.run("verify", REF).code == 0
+
+
+def _html_chat(n: int) -> list[GenMessage]:
+    ana, beto = Peer("user1", "Ana Ruiz"), Peer("user2", "Beto Cruz")
+    start = datetime(2026, 11, 12, 15, 0, tzinfo=UTC)
+    return [GenMessage(i + 1, (ana, beto)[(i // 2) % 2], start + timedelta(minutes=7 * i),
+                       [("plain", f"mensaje {i + 1}", None)]) for i in range(n)]
+
+
+def test_a_paged_html_export_is_one_conversation(env: Env, tmp_path: Path) -> None:
+    """Telegram writes 1,000 messages per page; each page is an item, the chat is one."""
+    env.new_case(REF)
+    export = tmp_path / "ev" / "ChatExport_2026-11-13"
+    export.mkdir(parents=True)
+    pages = write_html(export, "Ventas (ficticio)", _html_chat(7), per_page=3,
+                       offset=timedelta(hours=-6))
+    assert [p.name for p in pages] == ["messages.html", "messages2.html", "messages3.html"]
+    other = tmp_path / "ev" / "otro"  # another export of a chat with the same title
+    other.mkdir()
+    write_html(other, "Ventas (ficticio)", _html_chat(2), per_page=3, offset=None)
+    env.ok("add", REF, str(tmp_path / "ev"))
+    listed = env.ok("chats", REF, "--json").json()["chats"]
+    assert sorted((c["messages"], len(c["items"])) for c in listed) == [(2, 1), (7, 3)]
+    paged = next(c for c in listed if c["messages"] == 7)
+    assert paged["senders"] == 2 and paged["first"].startswith("2026-11-12T15:00:00")
+    assert paged["last"].startswith("2026-11-12T15:42:00")
+    rows = env.ok("messages", REF, "--chat", str(paged["chat"]), "--json").jsonl()
+    assert [r["text"] for r in rows] == [f"mensaje {i}" for i in range(1, 8)]
+    assert {r["chat"] for r in rows} == {paged["chat"]}
+    assert [r["locator"].split("#")[0] for r in rows] == ["messages.html"] * 3 + [
+        "messages2.html"] * 3 + ["messages3.html"]
+    env.ok("graph", REF, "--format", "json", "--out", str(tmp_path / "g.json"))
+    graph = json.loads((tmp_path / "g.json").read_text("utf-8"))
+    chat_nodes = [n for n in graph["nodes"] if n["type"] == "chat"]
+    assert len(chat_nodes) == 2
+    sent = [e for e in graph["edges"] if e["kind"] == "sent"
+            and e["target"] == f"chat:{paged['chat']}"]
+    assert sorted(e["weight"] for e in sent) == [3, 4]

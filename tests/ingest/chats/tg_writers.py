@@ -2,7 +2,9 @@
 (single chat or whole account) and as HTML pages the way tdesktop's exporter writes them
 (``export_output_html.cpp``: block tags on their own lines with one-space indentation per
 depth, text at column 0, ``<br>`` for line breaks, ``joined`` continuations, offsets in the
-date titles). Everything here is invented."""
+date titles; a new page forgets the previous message, as tdesktop's ``writeDialogSlice`` does
+when it switches files, so a page never starts with a ``joined`` message). Everything here is
+invented."""
 
 from __future__ import annotations
 
@@ -196,6 +198,7 @@ def write_html(folder: Path, title: str, msgs: list[GenMessage], *, per_page: in
     previous: GenMessage | None = None
     divider = 0
     for start in range(0, max(len(msgs), 1), per_page):
+        previous = None  # tdesktop starts every page afresh: a date line, no joined message
         h = _Html()
         h.raw("<!DOCTYPE html>")
         h.push("html")
