@@ -1,0 +1,84 @@
+"""Handsets and SIMs: the IMEI ↔ IMSI ↔ number history, and the changes an analyst looks for.
+
+IMEIs are compared on their first 14 digits (type allocation code and serial): networks often
+report the check digit as ``0``. Swaps are of three kinds: a line that changes handset
+(``handset_change``), a handset that takes another line or SIM (``sim_change``: a burner in the
+same phone), and a new line that takes over an old line's contacts after it falls silent
+(``takeover``, scored by the share of the old line's contacts the new one reaches).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from sabueso.telephony.result import Result
+
+
+def devices(con: duckdb.DuckDBPyConnection, case: str, value: str | None,
+            number: str | None) -> Result:
+    """Usage periods of every (line, IMEI, IMSI) seen; ``value`` filters by IMEI or IMSI
+    digits, ``number`` by line."""
+    digits = "".join(c for c in value or "" if c.isdigit())
+    cond = "TRUE"
+    params: dict[str, object] = {}
+    if value:
+        cond = "(line = $n OR imei14 = left($d, 14) OR imsi = $d)"
+        params = {"n": number or value, "d": digits or "-"}
+    cur = con.execute(f"""SELECT line, imei14 AS imei, imsi, count(*) AS events,
+            min(ts) AS first, max(ts) AS last, count(DISTINCT cell) AS cells
+        FROM events WHERE (imei14 IS NOT NULL OR imsi IS NOT NULL) AND {cond}
+        GROUP BY line, imei14, imsi ORDER BY line, first, imei, imsi""", params)
+    return Result("devices", case, [d[0] for d in cur.description], cur.fetchall(),
+                  {"value": value})
+
+
+def swaps(con: duckdb.DuckDBPyConnection, case: str, window_days: float = 7.0,
+          min_share: float = 0.5, min_contacts: int = 3) -> Result:
+    con.execute("""CREATE OR REPLACE TEMP TABLE _use AS SELECT line, imei14, imsi,
+            min(ts) AS first, max(ts) AS last, count(*) AS events
+        FROM events WHERE imei14 IS NOT NULL OR imsi IS NOT NULL GROUP BY ALL""")
+    handset = con.execute("""SELECT 'handset_change' AS kind, line AS subject,
+            prev_imei AS old, imei14 AS new, first AS at, NULL::DOUBLE AS score,
+            NULL::VARCHAR AS detail FROM (
+              SELECT line, imei14, first,
+                     lag(imei14) OVER (PARTITION BY line ORDER BY first) AS prev_imei
+              FROM (SELECT line, imei14, min(first) AS first FROM _use
+                    WHERE imei14 IS NOT NULL GROUP BY ALL))
+        WHERE prev_imei IS NOT NULL AND prev_imei <> imei14""").fetchall()
+    sim = con.execute("""SELECT 'sim_change', imei14, prev_line || coalesce(' / ' || prev_imsi,
+                   ''), line || coalesce(' / ' || imsi, ''), first, NULL::DOUBLE, NULL
+        FROM (SELECT imei14, line, imsi, first,
+                     lag(line) OVER w AS prev_line, lag(imsi) OVER w AS prev_imsi
+              FROM (SELECT imei14, line, imsi, min(first) AS first FROM _use
+                    WHERE imei14 IS NOT NULL GROUP BY ALL)
+              WINDOW w AS (PARTITION BY imei14 ORDER BY first))
+        WHERE prev_line IS NOT NULL AND (prev_line <> line OR prev_imsi <> imsi)""").fetchall()
+    take = con.execute(f"""WITH span AS (
+            SELECT v, min(ts) AS first, max(ts) AS last FROM (
+              SELECT line AS v, ts FROM events UNION ALL
+              SELECT peer, ts FROM events WHERE peer LIKE '+%') GROUP BY v),
+          bounds AS (SELECT min(ts) AS t0, max(ts) AS t1 FROM events),
+          pairs AS (SELECT DISTINCT v, w FROM (
+              SELECT line AS v, peer AS w FROM events WHERE peer LIKE '+%' AND kind <> 'data'
+              UNION ALL SELECT peer, line FROM events WHERE peer LIKE '+%'
+                                                     AND kind <> 'data')),
+          deg AS (SELECT v, count(*) AS n FROM pairs GROUP BY v),
+          act AS (SELECT s.* FROM span s JOIN deg d ON d.v = s.v AND d.n >= {int(min_contacts)}),
+          cand AS (SELECT o.v AS old, n.v AS new, o.last, n.first FROM act o, act n, bounds b
+              WHERE o.v <> n.v AND o.last < b.t1 - INTERVAL 2 DAY
+                AND n.first > b.t0 + INTERVAL 2 DAY
+                AND n.first BETWEEN o.last - INTERVAL 1 DAY
+                                AND o.last + to_hours({float(window_days) * 24}::BIGINT))
+        SELECT 'takeover', c.old, c.old, c.new, c.first,
+               round(count(*) / any_value(d.n), 3) AS share,
+               count(*) || '/' || any_value(d.n)
+        FROM cand c JOIN deg d ON d.v = c.old AND d.n >= {int(min_contacts)}
+        JOIN pairs po ON po.v = c.old JOIN pairs pn ON pn.v = c.new AND pn.w = po.w
+        WHERE po.w NOT IN (c.old, c.new)
+        GROUP BY c.old, c.new, c.first
+        HAVING count(*) / any_value(d.n) >= {float(min_share)}
+        ORDER BY share DESC""").fetchall()
+    con.execute("DROP TABLE _use")
+    rows = sorted(handset + sim, key=lambda r: (r[0], r[4], str(r[1]))) + take
+    return Result("swaps", case, ["kind", "subject", "old", "new", "at", "score", "detail"],
+                  rows, {"window_days": window_days, "min_share": min_share})

@@ -1,0 +1,76 @@
+"""Where: two lines on the same cell within a time window (co-location), identifiers present in
+several labelled tower dumps (intersection), and a line's cells over time (timeline).
+
+A cell is an area, not a position: co-location means the same serving cell at about the same
+time, nothing more (research note §1.3–1.4). Tower dumps are ranked by scenes hit and then by
+how many other places (labels outside the question) the identifier shows up in, so a courier
+seen everywhere falls below the phones seen only at the scenes.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from sabueso.telephony.result import Result
+
+
+def colocation(con: duckdb.DuckDBPyConnection, case: str, a: str, b: str,
+               window_s: int = 900) -> Result:
+    cur = con.execute(f"""WITH ea AS (SELECT DISTINCT ts, cell FROM events
+                                   WHERE line = $a AND cell IS NOT NULL),
+            eb AS (SELECT DISTINCT ts, cell FROM events WHERE line = $b AND cell IS NOT NULL)
+        SELECT ea.cell, ea.ts AS a_time, eb.ts AS b_time,
+               abs(epoch(ea.ts) - epoch(eb.ts))::INT AS seconds_apart,
+               c.lat, c.lon, c.name
+        FROM ea JOIN eb ON ea.cell = eb.cell
+             AND eb.ts BETWEEN ea.ts - to_seconds({int(window_s)}::BIGINT)
+                           AND ea.ts + to_seconds({int(window_s)}::BIGINT)
+        LEFT JOIN (SELECT cell, any_value(lat) AS lat, any_value(lon) AS lon,
+                          any_value(name) AS name FROM cells GROUP BY cell) c
+             ON c.cell = ea.cell
+        ORDER BY a_time, b_time""", {"a": a, "b": b})
+    rows = cur.fetchall()
+    cells = len({r[0] for r in rows})
+    days = len({r[1].date() for r in rows})
+    return Result("colocation", case, [d[0] for d in cur.description], rows,
+                  {"a": a, "b": b, "window_seconds": window_s},
+                  {"summary": {"meetings": len(rows), "cells": cells, "days": days}})
+
+
+def intersect(con: duckdb.DuckDBPyConnection, case: str, labels: list[str],
+              min_labels: int = 2) -> Result:
+    cur = con.execute("""WITH ids AS (
+            SELECT label, 'number' AS type, line AS id, ts FROM events WHERE label IS NOT NULL
+            UNION ALL SELECT label, 'imei', imei14, ts FROM events
+                      WHERE label IS NOT NULL AND imei14 IS NOT NULL
+            UNION ALL SELECT label, 'imsi', imsi, ts FROM events
+                      WHERE label IS NOT NULL AND imsi IS NOT NULL),
+          hit AS (SELECT type, id, count(DISTINCT label) AS scenes,
+                         list(DISTINCT label ORDER BY label) AS at, min(ts) AS first,
+                         max(ts) AS last
+                  FROM ids WHERE label IN (SELECT unnest($labels::VARCHAR[]))
+                  GROUP BY type, id HAVING count(DISTINCT label) >= $k),
+          other AS (SELECT type, id, count(DISTINCT label) AS other_places FROM ids
+                    WHERE label NOT IN (SELECT unnest($labels::VARCHAR[]))
+                      AND (type, id) IN (SELECT (type, id) FROM hit) GROUP BY type, id)
+        SELECT h.id AS identifier, h.type, h.scenes, h.at AS labels,
+               coalesce(o.other_places, 0) AS other_places, h.first, h.last
+        FROM hit h LEFT JOIN other o USING (type, id)
+        ORDER BY h.scenes DESC, other_places, h.type, h.id""",
+                      {"labels": sorted(set(labels)), "k": min_labels})
+    rows = [tuple(", ".join(v) if isinstance(v, list) else v for v in r)
+            for r in cur.fetchall()]
+    return Result("intersect", case, [d[0] for d in cur.description], rows,
+                  {"labels": sorted(set(labels)), "min": min_labels})
+
+
+def timeline(con: duckdb.DuckDBPyConnection, case: str, number: str) -> Result:
+    cur = con.execute("""SELECT e.ts AS time, e.kind, e.direction, e.peer, e.duration,
+            e.cell, c.lat, c.lon, c.azimuth, c.name, e.item_id AS item, e.line_no AS line
+        FROM (SELECT DISTINCT ON (ts, kind, peer, cell) * FROM events WHERE line = $n) e
+        LEFT JOIN (SELECT cell, any_value(lat) AS lat, any_value(lon) AS lon,
+                          any_value(azimuth) AS azimuth, any_value(name) AS name
+                   FROM cells GROUP BY cell) c ON c.cell = e.cell
+        ORDER BY e.ts, e.cell""", {"n": number})
+    return Result("timeline", case, [d[0] for d in cur.description], cur.fetchall(),
+                  {"number": number})

@@ -1,0 +1,231 @@
+"""Operator files into a DuckDB staging table of text: one column per canonical field found,
+plus ``line_no`` (the line in the CSV, or the row in the sheet) and ``part`` (the sheet).
+
+CSV: the encoding (BOM, then UTF-8, else Latin-1), the header line (the first of the first 40
+lines with the most known header names) and the delimiter (``;``, ``,``, tab or ``|``, the one
+that splits the header line into most cells) are decided here, then DuckDB reads the rest with
+every column as text, so identifiers never become numbers. XLSX: python-calamine reads each
+sheet; the header row is found the same way on every sheet and sheets without one are left.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from sabueso.core.errors import InputError
+from sabueso.telephony.columns import (
+    CDR_ALIASES,
+    Mapping,
+    header_score,
+    match_headers,
+    missing_required,
+)
+
+SCAN_LINES = 40
+DELIMITERS = (";", ",", "\t", "|")
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(slots=True)
+class Layout:
+    """What was decided about a file: recorded with the import so a court can see it."""
+
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    parts: list[dict[str, Any]] = field(default_factory=list)  # per sheet: name, header, cols
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
+                "parts": self.parts}
+
+
+def _encoding(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
+    if len(head) > 4 and head[1:4:2] == b"\x00\x00" and head[0] and head[2]:
+        return "utf-16"  # UTF-16LE without a BOM
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            return "latin-1"
+    return "utf-8"
+
+
+def _decode(head: bytes, encoding: str) -> str:
+    if encoding == "utf-16":
+        if not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return head[: len(head) // 2 * 2].decode("utf-16-le", errors="ignore")
+        return head[: len(head) // 2 * 2].decode("utf-16", errors="ignore")
+    return head.decode(encoding, errors="ignore").lstrip("\ufeff")
+
+
+def _split(line: str, delim: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delim), [])
+
+
+def sniff_csv(path: Path, mapping: Mapping | None,
+              aliases: dict[str, tuple[str, ...]] = CDR_ALIASES) -> tuple[str, str, int, list[str]]:
+    """(encoding, delimiter, header line index from 0, headers) of a delimited text file."""
+    with open(path, "rb") as fh:
+        head = fh.read(256 * 1024)
+    encoding = _encoding(head)
+    lines = _decode(head, encoding).splitlines()[:SCAN_LINES]
+    best: tuple[int, int, str, int] | None = None  # (score, cells, delimiter, index)
+    candidates = range(len(lines))
+    if mapping and mapping.header_row:
+        candidates = range(mapping.header_row - 1, min(mapping.header_row, len(lines)))
+    for index in candidates:
+        for delim in DELIMITERS:
+            cells = _split(lines[index], delim)
+            if len(cells) < 2:
+                continue
+            score = header_score(cells, aliases)
+            if mapping:
+                score += len(match_headers(cells, mapping, {})) * 2
+            key = (score, len(cells), delim, index)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    if best is None or best[0] == 0:
+        raise InputError("error.telephony_no_header", location=str(path),
+                         first=" | ".join(lines[:3])[:300])
+    _score, _n, delim, index = best
+    return encoding, delim, index, [c.strip() for c in _split(lines[index], delim)]
+
+
+def _check(path: Path, part: str, headers: list[str], found: dict[str, int], kind: str) -> None:
+    missing = missing_required(found, kind)
+    if missing:
+        raise InputError("error.telephony_columns", location=str(path) + (
+            f" [{part}]" if part else ""), missing=", ".join(missing),
+            found=", ".join(h for h in headers if h) or "-")
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _stage_columns(fields: tuple[str, ...]) -> str:
+    return ", ".join(f'"{f}" VARCHAR' for f in fields)
+
+
+def create_stage(con: duckdb.DuckDBPyConnection, table: str, fields: tuple[str, ...]) -> None:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (line_no INTEGER, part VARCHAR, "
+                f"{_stage_columns(fields)})")
+
+
+def load_csv(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None, table: str,
+             aliases: dict[str, tuple[str, ...]] = CDR_ALIASES, kind: str = "cdr") -> Layout:
+    encoding, delim, index, headers = sniff_csv(path, mapping, aliases)
+    found = match_headers(headers, mapping, aliases)
+    _check(path, "", headers, found, kind)
+    fields = tuple(aliases)
+    create_stage(con, table, fields)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers))) + "}"
+    enc = {"utf-8": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}[encoding]
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _csv AS SELECT * FROM read_csv(
+        {_sql_str(str(path))}, delim={_sql_str(delim)}, header=false, skip={index + 1},
+        columns={columns}, all_varchar=true, null_padding=true, strict_mode=false,
+        auto_detect=false, quote='"', escape='"', encoding={_sql_str(enc)})""")
+    picks = ", ".join(f"nullif(trim(c{found[f]}), '')" if f in found else "NULL"
+                      for f in fields)
+    con.execute(f"INSERT INTO {table} SELECT (rowid + {index + 2})::INTEGER, '', {picks} "
+                "FROM _csv")
+    con.execute("DROP TABLE _csv")
+    return Layout("csv", encoding, delim, [{"part": "", "header_line": index + 1,
+                                           "columns": {f: headers[i] for f, i in found.items()}}])
+
+
+def _cell_text(value: Any) -> str | None:
+    """A spreadsheet cell as text: integral floats without ``.0``, dates in ISO form."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        total = int(value.total_seconds())
+        return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+    return str(value).strip() or None
+
+
+def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None, table: str,
+              aliases: dict[str, tuple[str, ...]] = CDR_ALIASES, kind: str = "cdr") -> Layout:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types
+        raise InputError("error.telephony_unreadable", location=str(path),
+                         reason=str(exc)) from None
+    fields = tuple(aliases)
+    create_stage(con, table, fields)
+    layout = Layout("xlsx")
+    first_failure: tuple[str, list[str], dict[str, int]] | None = None
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        texts = [[_cell_text(v) or "" for v in row] for row in rows[:SCAN_LINES]]
+        scored = [(header_score(r, aliases) + (len(match_headers(r, mapping, {})) * 2
+                                               if mapping else 0), -i)
+                  for i, r in enumerate(texts)]
+        if mapping and mapping.header_row and mapping.header_row <= len(texts):
+            index = mapping.header_row - 1
+        elif scored and max(scored)[0] > 0:
+            index = -max(scored)[1]
+        else:
+            continue
+        headers = texts[index]
+        found = match_headers(headers, mapping, aliases)
+        if missing_required(found, kind):
+            first_failure = first_failure or (name, headers, found)
+            continue
+        data = [[index + 2 + n, name] + [_cell_text(r[found[f]]) if f in found
+                                         and found[f] < len(r) else None for f in fields]
+                for n, r in enumerate(rows[index + 1:])]
+        data = [r for r in data if any(v is not None for v in r[2:])]
+        if data:
+            import pyarrow as pa  # type: ignore[import-untyped]
+
+            cols = list(zip(*data, strict=True))
+            arrow = pa.table({"line_no": pa.array(cols[0], pa.int32()),
+                              "part": pa.array(cols[1], pa.string()),
+                              **{f: pa.array(cols[2 + i], pa.string())
+                                 for i, f in enumerate(fields)}})
+            con.register("_sheet", arrow)
+            con.execute(f"INSERT INTO {table} SELECT * FROM _sheet")
+            con.unregister("_sheet")
+        layout.parts.append({"part": name, "header_line": index + 1,
+                             "columns": {f: headers[i] for f, i in found.items()}})
+    if not layout.parts:
+        if first_failure:
+            _check(path, first_failure[0], first_failure[1], first_failure[2], kind)
+        raise InputError("error.telephony_no_header", location=str(path),
+                         first=", ".join(book.sheet_names)[:300])
+    return layout
+
+
+def load(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None, table: str,
+         aliases: dict[str, tuple[str, ...]] = CDR_ALIASES, kind: str = "cdr") -> Layout:
+    """Stage ``path`` (CSV or XLSX, told apart by content) into ``table``."""
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    if magic == XLSX_MAGIC:
+        return load_xlsx(con, path, mapping, table, aliases, kind)
+    return load_csv(con, path, mapping, table, aliases, kind)
+
+
+__all__ = ["Layout", "create_stage", "load", "load_csv", "load_xlsx", "sniff_csv"]

@@ -1,0 +1,40 @@
+"""What an analysis returns: named columns and rows (plus figures), so every analysis is shown,
+written as JSON, CSV or XLSX the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sabueso.core.errors import InputError
+from sabueso.telephony.phones import clean, to_e164
+
+
+@dataclass(slots=True)
+class Result:
+    analysis: str
+    case: str
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    params: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # further tables or figures
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"analysis": self.analysis, "case": self.case, "params": self.params,
+                "rows": self.records(), **self.extra}
+
+
+def number_arg(text: str, region: str | None) -> str:
+    """A number as the user wrote it (local to the case's country, or international)."""
+    value = to_e164(text, region) or clean(text)
+    if not value.strip("+"):
+        raise InputError("error.telephony_bad_number", value=text)
+    return value
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None

@@ -1,0 +1,61 @@
+"""The case's telephony store: one DuckDB file beside the database,
+``<home>/derived/<case>/telephony.duckdb``, holding derived data only (rebuildable from the
+vault and the ``telephony_imports`` rows).
+
+Tables: ``events`` (one normalised record each, with its import, evidence item and line in
+the file), ``cells`` (cell-site lists), ``rejects`` (what did not parse, with reasons) and
+``imports`` (the imports it holds, so it can be reconciled with the database).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+
+from sabueso.cases.access import CaseRow
+from sabueso.workspace import Workspace
+
+DDL = """
+CREATE TABLE IF NOT EXISTS imports (import_id INTEGER PRIMARY KEY, kind VARCHAR,
+    label VARCHAR, item_id INTEGER, rows_kept BIGINT);
+CREATE TABLE IF NOT EXISTS events (import_id INTEGER, item_id INTEGER, line_no INTEGER,
+    part VARCHAR, label VARCHAR, line VARCHAR, peer VARCHAR, direction VARCHAR,
+    kind VARCHAR, ts TIMESTAMP, ts_text VARCHAR, ts_basis VARCHAR, duration INTEGER,
+    imei VARCHAR, imei14 VARCHAR, imei_flag VARCHAR, imsi VARCHAR, cell VARCHAR,
+    a_raw VARCHAR, b_raw VARCHAR);
+CREATE TABLE IF NOT EXISTS cells (import_id INTEGER, item_id INTEGER, line_no INTEGER,
+    cell VARCHAR, lat DOUBLE, lon DOUBLE, azimuth DOUBLE, beamwidth DOUBLE, name VARCHAR);
+CREATE TABLE IF NOT EXISTS rejects (import_id INTEGER, line_no INTEGER, part VARCHAR,
+    severity VARCHAR, column_name VARCHAR, raw VARCHAR, reason VARCHAR);
+"""
+EVENT_COLUMNS = ("line_no", "part", "line", "peer", "direction", "kind", "ts", "ts_text",
+                 "ts_basis", "duration", "imei", "imei14", "imei_flag", "imsi", "cell",
+                 "a_raw", "b_raw")
+_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
+MEMORY_LIMIT = "1500MB"
+
+
+def store_dir(ws: Workspace, case: CaseRow) -> Path:
+    name = case.ref if _SAFE.match(case.ref) else f"case-{case.id}"
+    return ws.settings.home / "derived" / name
+
+
+def store_path(ws: Workspace, case: CaseRow) -> Path:
+    return store_dir(ws, case) / "telephony.duckdb"
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating when writable) a telephony store with its tables."""
+    if read_only and not path.exists():
+        read_only = False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only,
+                         config={"memory_limit": MEMORY_LIMIT})
+    if not read_only:
+        con.execute(DDL)
+    return con
+
+
+__all__ = ["EVENT_COLUMNS", "connect", "store_dir", "store_path"]
