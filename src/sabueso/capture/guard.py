@@ -31,15 +31,17 @@ SCHEMES = {"http": 80, "https": 443}
 _COMMENT = re.compile(r"(?:^|\s)#")
 
 # Networks refused on top of what ``ipaddress`` calls private, loopback, link-local, multicast,
-# reserved or unspecified: carrier-grade NAT, cloud metadata addresses and translation prefixes.
-_EXTRA_REFUSED: tuple[IPNetwork, ...] = tuple(ipaddress.ip_network(n) for n in (
-    "100.64.0.0/10",  # CGNAT (RFC 6598)
-    "169.254.169.254/32",  # cloud metadata (AWS, GCP, Azure, OpenStack)
-    "fd00:ec2::254/128",  # AWS metadata over IPv6
-    "64:ff9b::/96", "64:ff9b:1::/48",  # NAT64: may wrap a private IPv4 address
-    "2002::/16",  # 6to4: may wrap a private IPv4 address
-    "0.0.0.0/8", "192.0.0.0/24", "198.18.0.0/15",
-))
+# reserved or unspecified, with the reason given: cloud metadata services first (they are also
+# link-local or private, but the precise reason helps), carrier-grade NAT, translation prefixes.
+_EXTRA_REFUSED: tuple[tuple[IPNetwork, str], ...] = tuple(
+    (ipaddress.ip_network(n), why) for n, why in (
+        ("169.254.169.254/32", "metadata"),  # AWS, GCP, Azure, OpenStack
+        ("fd00:ec2::254/128", "metadata"),  # AWS over IPv6
+        ("100.64.0.0/10", "cgnat"),  # RFC 6598
+        ("64:ff9b::/96", "reserved"), ("64:ff9b:1::/48", "reserved"),  # NAT64
+        ("2002::/16", "reserved"),  # 6to4 (a public one is unwrapped and checked first)
+        ("0.0.0.0/8", "reserved"), ("192.0.0.0/24", "reserved"), ("198.18.0.0/15", "reserved"),
+    ))
 
 
 def _unwrap(addr: IPAddress) -> IPAddress:
@@ -52,9 +54,13 @@ def _unwrap(addr: IPAddress) -> IPAddress:
 
 
 def refusal_reason(addr: IPAddress) -> str | None:
-    """Why ``addr`` is not a public address (``None`` when it is)."""
+    """Why ``addr`` is not a public address (``None`` when it is). An IPv4 address wrapped in
+    IPv6 (mapped, 6to4) is judged as the IPv4 address it wraps."""
     inner = _unwrap(addr)
-    for candidate in (addr, inner):
+    for candidate in dict.fromkeys((inner, addr)):
+        for net, why in _EXTRA_REFUSED:
+            if why == "metadata" and candidate.version == net.version and candidate in net:
+                return why
         if candidate.is_loopback:
             return "loopback"
         if candidate.is_link_local:
@@ -63,13 +69,15 @@ def refusal_reason(addr: IPAddress) -> str | None:
             return "multicast"
         if candidate.is_unspecified:
             return "unspecified"
-        if any(candidate in net for net in _EXTRA_REFUSED if net.version == candidate.version):
-            return "metadata" if str(candidate) in {"169.254.169.254", "fd00:ec2::254"} \
-                else "reserved"
         if candidate.is_private:
             return "private"
         if candidate.is_reserved:
             return "reserved"
+        if candidate is inner and candidate is not addr:
+            continue  # a public IPv4 inside: still check the wrapper's own prefix below
+        for net, why in _EXTRA_REFUSED:
+            if candidate.version == net.version and candidate in net:
+                return why
     return None
 
 
