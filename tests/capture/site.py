@@ -13,7 +13,7 @@ from sabueso.capture.localsite import LocalSite, Page
 HOME = """<!doctype html><html><head><title>Tienda Colibrí (ficticia)</title>
 <link rel="stylesheet" href="/style.css"></head>
 <body><h1>Ventas por mensaje</h1>
-<p>Pedidos al WhatsApp +502 5555-0183 o a ventas@colibri-demo.example</p>
+<p>Pedidos al WhatsApp +502 5555-0183 o a ventas@colibri-express-demo.com.gt</p>
 <img src="/logo.png" alt="logo"><img src="/moved.png" alt="movido">
 <script src="/app.js"></script></body></html>"""
 APP_JS = ("document.body.insertAdjacentHTML('beforeend', "

@@ -135,7 +135,7 @@ def register(app: typer.Typer) -> None:
             else:
                 status = t("capture.status." + row.status)
                 what = escape(row.error or "")
-            private = " " + t("capture.private_lifted") if row.allow_private else ""
+            private = " " + escape(t("capture.private_lifted")) if row.allow_private else ""
             table.add_row(str(row.id), local_time(row.started_at, case.tz, offset=False),
                           shown(row.url) + private, status, row.mode, what)
         console.print(table)
