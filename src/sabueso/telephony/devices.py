@@ -27,7 +27,7 @@ def devices(con: duckdb.DuckDBPyConnection, case: str, value: str | None,
     cur = con.execute(f"""SELECT line, imei14 AS imei, imsi, count(*) AS events,
             min(ts) AS first, max(ts) AS last, count(DISTINCT cell) AS cells
         FROM events WHERE (imei14 IS NOT NULL OR imsi IS NOT NULL) AND {cond}
-        GROUP BY line, imei14, imsi ORDER BY line, first, imei, imsi""", params)
+        GROUP BY line, imei14, imsi ORDER BY first, line, imei, imsi""", params)
     return Result("devices", case, [d[0] for d in cur.description], cur.fetchall(),
                   {"value": value})
 

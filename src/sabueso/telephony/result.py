@@ -4,7 +4,7 @@ written as JSON, CSV or XLSX the same way."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sabueso.core.errors import InputError
@@ -20,12 +20,27 @@ class Result:
     params: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # further tables or figures
 
+    def __post_init__(self) -> None:
+        # DuckDB hands back naive instants; the store keeps them in UTC
+        self.rows = [tuple(_aware(v) for v in row) for row in self.rows]
+        self.extra = _aware(self.extra)
+
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
     def as_dict(self) -> dict[str, Any]:
         return {"analysis": self.analysis, "case": self.case, "params": self.params,
                 "rows": self.records(), **self.extra}
+
+
+def _aware(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    if isinstance(value, dict):
+        return {k: _aware(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_aware(v) for v in value]
+    return value
 
 
 def number_arg(text: str, region: str | None) -> str:
