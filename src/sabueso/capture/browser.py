@@ -42,12 +42,14 @@ VIEWPORT = {"width": 1366, "height": 900}
 
 
 def find_chromium() -> str | None:
-    """Debian's Chromium, or ``SABUESO_CHROMIUM``; ``None`` when there is none."""
-    candidate = os.environ.get("SABUESO_CHROMIUM") or CHROMIUM
-    if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-        return candidate
-    found = shutil.which("chromium")
-    return found
+    """Debian's Chromium (or ``chromium`` on the PATH); ``SABUESO_CHROMIUM`` names another one,
+    or, set to a path that is not there (``none``), says there is none. ``None``: no browser."""
+    given = os.environ.get("SABUESO_CHROMIUM")
+    if given is not None:
+        return given if os.path.isfile(given) and os.access(given, os.X_OK) else None
+    if os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    return shutil.which("chromium")
 
 
 @dataclass(slots=True)

@@ -124,7 +124,8 @@ def _start(ws: Workspace, case: CaseRow, url: str, options: CaptureOptions) -> i
         capture_id = new_id(conn.execute(insert(captures).values(
             case_id=case.id, url=url, url_key=url_key(url), mode=mode, status="started",
             started_at=utcnow(), actor=ws.actor, note=options.note,
-            allow_private=options.policy.allow_private)))
+            allow_private=options.policy.allow_private,
+            allowed_networks=" ".join(str(n) for n in options.policy.allowed) or None)))
         ledger.append(conn, chain=case.chain, actor=ws.actor, action="capture.start",
                       subject=f"capture:{capture_id}", case_id=case.id,
                       details={"url": url, "mode": mode, "note": options.note,
@@ -254,6 +255,7 @@ class CaptureRow:
     actor: str
     note: str | None
     allow_private: bool
+    allowed_networks: str | None
     error: str | None
     folder_item: int | None
     items: dict[str, int]
@@ -262,7 +264,9 @@ class CaptureRow:
         return {"id": self.id, "url": self.url, "final_url": self.final_url,
                 "mode": self.mode, "status": self.status, "http_status": self.http_status,
                 "started_at": self.started_at, "actor": self.actor, "note": self.note,
-                "allow_private": self.allow_private, "error": self.error,
+                "allow_private": self.allow_private,
+                "allowed_networks": self.allowed_networks.split() if self.allowed_networks
+                else [], "error": self.error,
                 "folder": f"E-{self.folder_item}" if self.folder_item else None,
                 "items": {r: f"E-{n}" for r, n in sorted(self.items.items())}}
 
@@ -283,5 +287,6 @@ def list_captures(ws: Workspace, ref: str) -> tuple[CaseRow, list[CaptureRow]]:
             .outerjoin(folder, folder.c.id == captures.c.folder_item_id)
             .where(captures.c.case_id == case.id).order_by(captures.c.id)).all()
     return case, [CaptureRow(int(r.id), r.url, r.final_url, r.mode, r.status, r.http_status,
-                             r.started_at, r.actor, r.note, bool(r.allow_private), r.error,
+                             r.started_at, r.actor, r.note, bool(r.allow_private),
+                             r.allowed_networks, r.error,
                              r.folder_no, roles.get(int(r.id), {})) for r in rows]

@@ -54,6 +54,34 @@ def _print_report(report: BatchReport) -> None:
         err_console.print(f"[red]✗[/] {shown(outcome.url)}: {escape(message)}", soft_wrap=True)
 
 
+def print_captures(ws: Workspace, ref: str, json_out: bool = False) -> None:
+    """The case's captures as a table (or JSON): also the demo's part of ``demo --show``."""
+    case, rows = list_captures(ws, ref)
+    if json_out:
+        emit_json([r.as_dict() for r in rows])
+        return
+    table = Table("#", t("capture.col.when"), "URL", t("capture.col.status"),
+                  t("capture.col.mode"), t("capture.col.items"),
+                  title=t("capture.list.title", ref=case.ref, count=len(rows), tz=case.tz),
+                  title_justify="left")
+    for row in rows:
+        if row.status == "complete":
+            status = f"{row.http_status or '-'}"
+            what = f"E-{row.folder_item} ({len(row.items)})" if row.folder_item else ""
+        else:
+            status = t("capture.status." + row.status)
+            what = escape(row.error or "")
+        private = ""
+        if row.allow_private:
+            private = " " + escape(t("capture.private_lifted"))
+        elif row.allowed_networks:
+            private = " " + escape(t("capture.private_lifted_for",
+                                     networks=row.allowed_networks))
+        table.add_row(str(row.id), local_time(row.started_at, case.tz, offset=False),
+                      shown(row.url) + private, status, row.mode, what)
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("capture", help=t("capture.help"))
     def capture(
@@ -120,25 +148,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("captures", help=t("capture.list.help"))
     def captures_list(ref: str = REF_ARG, json_out: bool = JSON_OPT) -> None:
-        case, rows = list_captures(Workspace.open(), ref)
-        if json_out:
-            emit_json([r.as_dict() for r in rows])
-            return
-        table = Table("#", t("capture.col.when"), "URL", t("capture.col.status"),
-                      t("capture.col.mode"), t("capture.col.items"),
-                      title=t("capture.list.title", ref=case.ref, count=len(rows), tz=case.tz),
-                      title_justify="left")
-        for row in rows:
-            if row.status == "complete":
-                status = f"{row.http_status or '-'}"
-                what = f"E-{row.folder_item} ({len(row.items)})" if row.folder_item else ""
-            else:
-                status = t("capture.status." + row.status)
-                what = escape(row.error or "")
-            private = " " + escape(t("capture.private_lifted")) if row.allow_private else ""
-            table.add_row(str(row.id), local_time(row.started_at, case.tz, offset=False),
-                          shown(row.url) + private, status, row.mode, what)
-        console.print(table)
+        print_captures(Workspace.open(), ref, json_out)
 
     @app.command("replay", help=t("capture.replay.help"))
     def replay(

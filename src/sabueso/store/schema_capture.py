@@ -36,7 +36,8 @@ captures = Table(
     Column("finished_at", UTCDateTime),
     Column("actor", String(64), nullable=False),
     Column("note", Text),
-    Column("allow_private", Boolean, nullable=False),
+    Column("allow_private", Boolean, nullable=False),  # the guard lifted (--allow-private)
+    Column("allowed_networks", Text),  # lifted for these networks only (--allow-address)
     Column("error_key", String(64)),
     Column("error", Text),
     Column("intake_id", Integer, ForeignKey("intakes.id")),

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(64), nullable=False),
         sa.Column("note", sa.Text),
         sa.Column("allow_private", sa.Boolean, nullable=False),
+        sa.Column("allowed_networks", sa.Text),
         sa.Column("error_key", sa.String(64)),
         sa.Column("error", sa.Text),
         sa.Column("intake_id", sa.Integer),
