@@ -21,7 +21,7 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 import yaml  # type: ignore[import-untyped]
 
-from sabueso.core.errors import InputError, NotFound
+from sabueso.core.errors import InputError
 
 DATA = "data"
 CATEGORIES = ("subscriber", "logs", "traffic", "content", "location", "device")
@@ -211,7 +211,7 @@ class Directory:
                 if any(s["id"] == key for s in provider.data["services"]) and (
                         len(provider.data["services"]) > 1 or provider.id != key):
                     return provider
-            raise NotFound("error.requests_unknown_provider", provider=name,
+            raise InputError("error.requests_unknown_provider", provider=name,
                            known=", ".join(self.providers))
         return found
 

@@ -191,7 +191,7 @@ def legal_basis_present(ctx: Context) -> Iterator[Issue]:
 def office_complete(ctx: Context) -> Iterator[Issue]:
     for key in REQUIRED:
         if not ctx.office.get(key):
-            yield err("R29", "office_missing", f"office.{key}", item=key)
+            yield err("R29", "office_missing", f"office.{key}", item=key.replace("_", "-"))
 
 
 @rule("R30")

@@ -89,7 +89,7 @@ def target_kind_accepted(ctx: Context) -> Iterator[Issue]:
     for tg in readable(ctx):
         if tg.kind not in accepted and tg.kind not in rejected | {"display_name",
                                                                    "real_name"}:
-            yield err("R06", "target_kind", "--target", target=tg.original, kind=tg.kind,
+            yield err("R06", "target_not_accepted", "--target", target=tg.original, kind=tg.kind,
                        service=ctx.service["name"], accepted=", ".join(accepted))
 
 

@@ -180,6 +180,9 @@ def read_target(text: str, region: str | None, zone: tzinfo | None) -> Target:
         kind, value = kind.strip().lower(), rest
     else:
         guessed = guess_kind(value)
+        if guessed is None and re.fullmatch(r"[\d\s().-]{7,20}", value) and \
+                canonical_phone(value, region) is not None:
+            guessed = "phone"  # a national number: read with the case's country (R12 warns)
         if guessed is None:
             return _problem("?", text, "error.requests_target_kind", kinds=", ".join(KINDS))
         kind = guessed
