@@ -12,7 +12,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select, text
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -21,6 +21,7 @@ from sabueso.custody import ledger
 from sabueso.extract.itemread import Extracted, db_text
 from sabueso.ingest.chats.registry import format_versions
 from sabueso.ingest.text import reader_versions
+from sabueso.store.bulk import insert_many, insert_returning, instant
 from sabueso.store.schema import (
     accounts,
     chats,
@@ -37,6 +38,14 @@ __all__ = ["all_versions", "value_key", "write_batch"]
 
 BATCH = 5000
 CHUNK_IDS = 500
+PIECES = 2000  # search pieces per insert
+RECORD_COLUMNS = ("case_id", "item_id", "derivation_id", "ordinal", "locator", "encoding",
+                  "chars", "text", "note")
+MENTION_COLUMNS = ("entity_id", "record_id", "item_id", "char_start", "char_end", "raw",
+                   "derived")
+MESSAGE_COLUMNS = ("case_id", "item_id", "chat_id", "record_id", "ordinal", "sender_id",
+                   "sent_at", "sent_text", "zone", "kind", "service", "msg_id", "reply_to",
+                   "forwarded_from", "edited_at", "edited", "deleted", "attachments")
 
 
 def value_key(value: str) -> str:
@@ -123,9 +132,9 @@ def write_batch(ws: Workspace, actor: Actor, case: CaseRow, derivation_id: int,
         ids = upsert_entities(conn, case.id, found) if found else {}
         record_ids, chat_ids, account_ids = _write_records_and_chats(conn, case, derivation_id,
                                                                      todo)
-        rows: list[dict[str, Any]] = []
-        said: list[dict[str, Any]] = []
-        pieces: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []
+        said: list[tuple[Any, ...]] = []
+        pieces: list[tuple[int, int, int, str]] = []
         notes: list[tuple[str, str, dict[str, Any]]] = []
         for e in todo:
             item_id = e.cand.id
@@ -134,64 +143,59 @@ def write_batch(ws: Workspace, actor: Actor, case: CaseRow, derivation_id: int,
                 if kind == "h":
                     record_id = record_ids[(item_id, entry[1])]
                     for t, value, raw, start, end, derived in entry[2]:
-                        rows.append({"entity_id": ids[(t, value)], "record_id": record_id,
-                                     "item_id": item_id, "char_start": start,
-                                     "char_end": end, "raw": raw, "derived": derived})
+                        rows.append((ids[(t, value)], record_id, item_id, start, end, raw,
+                                     bool(derived)))
                     if len(rows) >= BATCH:
-                        conn.execute(insert(mentions), rows)
+                        insert_many(conn, mentions, MENTION_COLUMNS, rows)
                         rows.clear()
                 elif kind == "m":
                     (_k, ordinal, msg_ordinal, chat, sender, sent_at, sent_text, zone, mkind,
                      service, msg_id, reply_to, forwarded, edited_at, edited, deleted,
                      attachments) = entry
-                    said.append({
-                        "case_id": case.id, "item_id": item_id,
-                        "chat_id": chat_ids[(item_id, chat)],
-                        "record_id": record_ids[(item_id, ordinal)], "ordinal": msg_ordinal,
-                        "sender_id": account_ids.get(sender) if sender else None,
-                        "sent_at": _instant(sent_at), "sent_text": sent_text, "zone": zone,
-                        "kind": mkind, "service": service, "msg_id": msg_id,
-                        "reply_to": reply_to, "forwarded_from": forwarded,
-                        "edited_at": _instant(edited_at), "edited": bool(edited),
-                        "deleted": bool(deleted),
-                        "attachments": attachments})
+                    said.append((
+                        case.id, item_id, chat_ids[(item_id, chat)],
+                        record_ids[(item_id, ordinal)], msg_ordinal,
+                        account_ids.get(sender) if sender else None,
+                        instant(conn, _instant(sent_at)), sent_text, zone, mkind, service,
+                        msg_id, reply_to, forwarded, instant(conn, _instant(edited_at)),
+                        bool(edited), bool(deleted), attachments))
                     if len(said) >= BATCH:
-                        conn.execute(insert(messages), said)
+                        insert_many(conn, messages, MESSAGE_COLUMNS, said)
                         said.clear()
                 elif kind == "s":
-                    pieces.append({"case_id": case.id, "item_id": item_id,
-                                   "record_id": record_ids[(item_id, entry[1])],
-                                   "chunk_start": entry[2], "folded": entry[3]})
-                    if len(pieces) >= 500:
-                        _write_pieces(conn, pieces)
+                    pieces.append((item_id, record_ids[(item_id, entry[1])], entry[2],
+                                   entry[3]))
+                    if len(pieces) >= PIECES:
+                        _write_pieces(conn, case.id, pieces)
             notes.append(_ledger_note(e, derivation_id, versions))
-        if rows:
-            conn.execute(insert(mentions), rows)
-        if said:
-            conn.execute(insert(messages), said)
+        insert_many(conn, mentions, MENTION_COLUMNS, rows)
+        insert_many(conn, messages, MESSAGE_COLUMNS, said)
         if pieces:
-            _write_pieces(conn, pieces)
+            _write_pieces(conn, case.id, pieces)
         ledger.append_many(conn, chain=case.chain, actor=actor.name, case_id=case.id,
                            entries=notes)
     return [e.cand.id not in taken for e in batch]
 
 
-_PG_PIECE = text("INSERT INTO search_chunks (case_id, item_id, record_id, chunk_start, folded, "
-                  "tsv) VALUES (:case_id, :item_id, :record_id, :chunk_start, :folded, "
-                  "to_tsvector('simple', :folded))")
-_FTS_PIECE = text("INSERT INTO search_fts (rowid, folded) VALUES (:id, :folded)")
+PIECE_COLUMNS = ("case_id", "item_id", "record_id", "chunk_start", "folded")
 
 
-def _write_pieces(conn: Connection, pieces: list[dict[str, Any]]) -> None:
-    """Search pieces with their index entry: the tsvector on PostgreSQL, the FTS5 row on
-    SQLite (an external-content FTS5 table is kept in step by hand)."""
+def _write_pieces(conn: Connection, case_id: int,
+                  pieces: list[tuple[int, int, int, str]]) -> None:
+    """Search pieces ``(item, record, start, folded)`` with their index entry: the tsvector on
+    PostgreSQL, the FTS5 row on SQLite (an external-content FTS5 table is kept in step by
+    hand)."""
     if conn.dialect.name == "postgresql":
-        conn.execute(_PG_PIECE, pieces)
+        insert_many(conn, search_chunks, (*PIECE_COLUMNS, "tsv"),
+                    [(case_id, *p, p[3]) for p in pieces],
+                    values="?, ?, ?, ?, ?, to_tsvector('simple', ?)")
     else:
-        ids = conn.execute(insert(search_chunks).returning(search_chunks.c.id),
-                           pieces).scalars().all()
-        conn.execute(_FTS_PIECE, [{"id": i, "folded": p["folded"]}
-                                  for i, p in zip(ids, pieces, strict=True)])
+        folded = {(p[1], p[2]): p[3] for p in pieces}
+        made = insert_returning(conn, search_chunks, PIECE_COLUMNS,
+                                [(case_id, *p) for p in pieces],
+                                ("id", "record_id", "chunk_start"))
+        conn.exec_driver_sql("INSERT INTO search_fts (rowid, folded) VALUES (?, ?)",
+                             [(row[0], folded[(row[1], row[2])]) for row in made])
     pieces.clear()
 
 
@@ -201,15 +205,15 @@ def _write_records_and_chats(conn: Connection, case: CaseRow, derivation_id: int
                                                              dict[str, int]]:
     """The records, chats and accounts of a batch, in one pass over the spools: the ids of
     records by (item, ordinal), of chats by (item, key), of accounts by key."""
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     record_ids: dict[tuple[int, int], int] = {}
     chat_rows: list[dict[str, Any]] = []
     found_accounts: dict[str, tuple[Any, ...]] = {}
 
     def flush() -> None:
-        for row in conn.execute(insert(records).returning(
-                records.c.id, records.c.item_id, records.c.ordinal), rows):
-            record_ids[(int(row.item_id), int(row.ordinal))] = int(row.id)
+        for row_id, item_id, ordinal in insert_returning(
+                conn, records, RECORD_COLUMNS, rows, ("id", "item_id", "ordinal")):
+            record_ids[(int(item_id), int(ordinal))] = int(row_id)
         rows.clear()
 
     for e in todo:
@@ -217,10 +221,8 @@ def _write_records_and_chats(conn: Connection, case: CaseRow, derivation_id: int
             if entry[0] == "r":
                 _k, ordinal, locator, text, chars, encoding, note = entry
                 chars, encoding = e.finals.get(ordinal, (chars, encoding))
-                rows.append({"case_id": case.id, "item_id": e.cand.id,
-                             "derivation_id": derivation_id, "ordinal": ordinal,
-                             "locator": locator, "encoding": encoding, "chars": chars,
-                             "text": text, "note": note})
+                rows.append((case.id, e.cand.id, derivation_id, ordinal, locator, encoding,
+                             chars, text, note))
                 if len(rows) >= BATCH:
                     flush()
             elif entry[0] == "c":
