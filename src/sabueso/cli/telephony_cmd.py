@@ -55,7 +55,7 @@ def _output(ws: Workspace, ref: str, result: Any, tz: str, json_out: bool, fmt: 
     if fmt:
         if fmt.lower() not in ("csv", "geojson", "kml"):
             raise InputError("error.telephony_needs_out", format=fmt)
-        sys.stdout.buffer.write(render(result, fmt.lower()))
+        sys.stdout.write(render(result, fmt.lower()).decode("utf-8"))
         return
     if json_out:
         emit_json(result.as_dict())

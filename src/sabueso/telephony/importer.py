@@ -125,9 +125,11 @@ def _write(con: duckdb.DuckDBPyConnection, import_id: int, item_id: int, kind: s
                 [import_id, kind, label, item_id, kept])
 
 
-def _item_for(ws: Workspace, case: CaseRow, path: Path) -> tuple[int, int, str]:
+def _item_for(ws: Workspace, case: CaseRow, path: Path,
+              opts: ImportOptions) -> tuple[int, int, str]:
     """Put ``path`` in the vault (or find it there): (item id, item no, sha256)."""
-    report = add_paths(ws, case.ref, [path], IntakeOptions(expand=False))
+    source = " · ".join(x for x in (opts.operator, opts.label) if x) or None
+    report = add_paths(ws, case.ref, [path], IntakeOptions(source=source, expand=False))
     if report.added:
         no = report.added[0].no
     elif report.already:
@@ -173,20 +175,33 @@ def import_files(ws: Workspace, ref: str, paths: list[Path],
     return results
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _import_one(ws: Workspace, case: CaseRow, actor: str, con: duckdb.DuckDBPyConnection,
                 path: Path, opts: ImportOptions, tz: str, region: str | None) -> ImportResult:
-    item_id, item_no, sha256 = _item_for(ws, case, path)
+    sha256 = _sha256(path)
     material = opts.material(tz, region)
     key = hashlib.sha256(canonical_json({"sha256": sha256, **material}).encode()).hexdigest()
     with ws.db.begin() as conn:
-        found = conn.execute(select(telephony_imports).where(
+        found = conn.execute(select(telephony_imports, items.c.no).join(
+            items, items.c.id == telephony_imports.c.item_id).where(
             telephony_imports.c.case_id == case.id, telephony_imports.c.key == key)).first()
     if found is not None:
-        return ImportResult(str(path), item_no, int(found.id), opts.kind, True,
+        return ImportResult(str(path), int(found.no), int(found.id), opts.kind, True,
                             int(found.rows_read), int(found.rows_kept), int(found.rows_rejected),
                             json.loads(found.options).get("outcome", {}),
                             _rejects(con, int(found.id)))
-    outcome = _derive(con, ws.vault.path_for(sha256), str(path), opts.kind, material)
+    # read first: a file that cannot be imported leaves the case as it was
+    outcome = _derive(con, path, str(path), opts.kind, material)
+    item_id, item_no, stored = _item_for(ws, case, path, opts)
+    if stored != sha256:  # the file changed while it was read
+        raise InputError("error.telephony_changed", location=str(path))
     options = {**material, "outcome": {k: v for k, v in outcome.items()
                                        if k not in ("rows_read", "rows_kept", "rows_rejected")}}
     details = {"item": item_no, "sha256": sha256, "kind": opts.kind, "label": opts.label,

@@ -52,11 +52,11 @@ def classify(text: str | None) -> tuple[str, str | None]:
         kind = "sms"
     elif any(w.startswith(("dato", "gprs", "data", "internet", "wifi", "lte")) for w in words):
         kind = "data"
-    elif any(w in TRANSIT_WORDS for w in words):
-        kind = "forward"
     elif any(w.startswith(("voz", "llamada", "voice", "call", "moc", "mtc")) for w in words) \
             or words in (["mo"], ["mt"], ["in"], ["out"]):
         kind = "voice"
+    elif any(w in TRANSIT_WORDS for w in words):
+        kind = "forward"
     else:
         kind = "other"
     out = any(w in OUT_WORDS for w in words)
@@ -171,10 +171,12 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
             SELECT n.v, s.line_no FROM {stage} s JOIN _num n ON n.k = s.line
             UNION SELECT n.v, s.line_no FROM {stage} s JOIN _num n ON n.k = s.a
             UNION SELECT n.v, s.line_no FROM {stage} s JOIN _num n ON n.k = s.b)
-        GROUP BY v ORDER BY c DESC, v LIMIT 1""").fetchone()
+        GROUP BY v ORDER BY c DESC, v LIMIT 2""").fetchall()
     total = con.execute(f"SELECT count(*) FROM {stage}").fetchone()
     rows_read = int(total[0]) if total else 0
-    tgt = str(target[0]) if target and rows_read and target[1] * 2 >= rows_read else None
+    # a tie (both columns constant) names no target: the direction decides then
+    tgt = str(target[0][0]) if target and rows_read and target[0][1] * 2 >= rows_read and (
+        len(target) == 1 or target[1][1] < target[0][1]) else None
     tq = "NULL" if tgt is None else "'" + tgt.replace("'", "''") + "'"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _ev AS SELECT s.line_no, s.part,
         nl.v AS l, na.v AS av, nb.v AS bv, s.a AS a_raw, s.b AS b_raw,

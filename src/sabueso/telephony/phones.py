@@ -11,6 +11,8 @@ from sabueso.extract.phoneparse import parse_international, parse_national
 
 _EXCEL_FLOAT = re.compile(r"\.0+$")
 _KEEP = re.compile(r"[^0-9+*#]")
+_DR_TRUNK = frozenset({"1809", "1829", "1849"})
+_NANP_DEFAULTS = frozenset({"US", "CA", "DO", "PR"})
 
 
 def clean(text: str) -> str:
@@ -37,6 +39,10 @@ def to_e164(text: str, region: str | None) -> str | None:
     if digits.startswith("00"):
         found = parse_international(digits[2:])
         return found[0] if found else None
+    if len(digits) == 11 and digits[:4] in _DR_TRUNK and region not in _NANP_DEFAULTS:
+        found = parse_international(digits)  # 18095551234 in a GT file is the DR, not a
+        if found:  # Guatemalan toll-free number (research note §5.2)
+            return found[0]
     if region:
         found = parse_national(digits, region)
         if found:

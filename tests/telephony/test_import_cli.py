@@ -1,0 +1,139 @@
+"""``sabueso cdr import`` / ``cells import`` / ``cdr rebuild`` through the real command line:
+evidence first, ledger, reruns, errors that name the file, rejects, XLSX, derived store."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from conftest import Env
+
+CSV = ("REPORTE DE LLAMADAS - OPERADOR FICTICIO\n"
+       "Numero A;Numero B;Fecha;Hora;Duracion;Tipo;IMEI;Celda\n"
+       "55550147;55550183;13/11/2026;19:58:12;00:01:35;VOZ SALIENTE;356938035643809;C1\n"
+       "55550183;55550147;14/11/2026;20:12:40;0;SMS ENTRANTE;3.56938E+14;C1\n"
+       "55550147;55550999;31/11/2026;17:45:03;12;VOZ SALIENTE;356938035643809;C2\n"
+       "55550147;55550921;15/11/2026;07:00:00;1:02;VOZ SALIENTE;356938035643809;C2\n")
+
+
+def _case(env: Env, tmp_path: Path) -> Path:
+    env.new_case("GT-1")
+    path = tmp_path / "sabana.csv"
+    path.write_text(CSV, encoding="utf-8")
+    return path
+
+
+def test_import_records_evidence_ledger_rejects_and_reruns(sqlite_env: Env,
+                                                           tmp_path: Path) -> None:
+    env = sqlite_env
+    path = _case(env, tmp_path)
+    doc = env.ok("cdr", "import", "GT-1", str(path), "--operator", "Tigo", "--json").json()
+    imp = doc["imports"][0]
+    assert (imp["rows_read"], imp["rows_kept"], imp["rows_rejected"]) == (4, 3, 1)
+    assert imp["date_order"] == "dmy" and imp["date_order_basis"] == "data"
+    reasons = {(r["line"], r["column"], r["reason"]) for r in imp["rejects"]}
+    assert reasons == {(5, "datetime", "unreadable_instant"),  # 31 November
+                       (4, "imei", "excel_scientific")}
+    evidence = env.ok("evidence", "GT-1", "--json").json()
+    assert "sabana.csv" in json.dumps(evidence)
+    log = env.ok("log", "GT-1", "--json").out
+    assert "telephony.import" in log and '"rows_rejected": 1' in log.replace('":1', '": 1')
+    again = env.ok("cdr", "import", "GT-1", str(path), "--operator", "Tigo", "--json").json()
+    assert again["imports"][0]["already"] is True
+    assert env.ok("log", "GT-1", "--json").out.count("telephony.import") == 1
+    top = env.ok("phone", "top", "GT-1", "5555-0147", "--json").json()["rows"]
+    assert {r["contact"]: r["events"] for r in top} == {"+50255550183": 2,
+                                                       "+50255550921": 1}
+    assert {r["contact"]: r["talk_seconds"] for r in top}["+50255550921"] == 62
+    human = env.ok("phone", "top", "GT-1", "55550147").out
+    assert "+50255550183" in human and "talk seconds" in human
+
+
+def test_unknown_columns_name_the_file_and_leave_the_case_as_it_was(sqlite_env: Env,
+                                                                    tmp_path: Path) -> None:
+    env = sqlite_env
+    env.new_case("GT-1")
+    bad = tmp_path / "raro.csv"
+    bad.write_text("Origen;Cosa;Otra\n1;2;3\n", encoding="utf-8")
+    res = env.run("cdr", "import", "GT-1", str(bad))
+    assert res.code == 2
+    assert "raro.csv" in res.err and "datetime|date" in res.err and "Cosa" in res.err
+    assert "raro.csv" not in env.ok("evidence", "GT-1", "--json").out
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns:\n  a: Origen\n  b: Cosa\n  datetime: Otra\n", encoding="utf-8")
+    mixed = tmp_path / "mixto.csv"
+    mixed.write_text("Origen;Cosa;Otra\n55550147;55550183;13/01/2026 10:00\n"
+                     "55550147;55550183;01/13/2026 10:00\n", encoding="utf-8")
+    res = env.run("cdr", "import", "GT-1", str(mixed), "--mapping", str(mapping))
+    assert res.code == 2 and "mixto.csv" in res.err and "--date-order" in res.err
+    ok = env.ok("cdr", "import", "GT-1", str(mixed), "--mapping", str(mapping),
+                "--date-order", "dmy", "--json").json()["imports"][0]
+    assert (ok["rows_kept"], ok["rows_rejected"]) == (1, 1)
+
+
+def test_xlsx_header_below_a_preamble_and_several_sheets(sqlite_env: Env,
+                                                         tmp_path: Path) -> None:
+    env = sqlite_env
+    env.new_case("GT-1")
+    book = Workbook()
+    first = book.active
+    first.title = "Octubre"
+    first.append(["Operador ficticio"])
+    first.append([])
+    first.append(["Número A", "Número B", "Fecha y hora", "Duración", "Tipo", "IMEI"])
+    first.append(["55550147", "55550183", "2026-10-02 19:58:12-06:00", 30, "VOZ SALIENTE",
+                  356938035643809])
+    second = book.create_sheet("Noviembre")
+    second.append(["calling_number", "called_number", "start_time", "duration"])
+    second.append([55550183, 55550147, "2026-11-02T01:00:00Z", 5])
+    book.create_sheet("Notas").append(["nada que ver"])
+    path = tmp_path / "sabana.xlsx"
+    book.save(path)
+    imp = env.ok("cdr", "import", "GT-1", str(path), "--json").json()["imports"][0]
+    assert (imp["rows_read"], imp["rows_kept"]) == (2, 2)
+    assert [p["part"] for p in imp["layout"]["parts"]] == ["Octubre", "Noviembre"]
+    rows = env.ok("phone", "top", "GT-1", "55550147", "--json").json()["rows"]
+    assert rows[0]["first"].startswith("2026-10-03T01:58:12")  # -06:00 as written
+    assert rows[0]["last"].startswith("2026-11-02T01:00:00")  # Z as written
+    dev = env.ok("phone", "devices", "GT-1", "--json").json()["rows"]
+    assert dev[0]["imei"] == "35693803564380"  # an IMEI the sheet held as a number
+
+
+def test_store_is_derived_rebuild_and_resync(sqlite_env: Env, tmp_path: Path) -> None:
+    env = sqlite_env
+    path = _case(env, tmp_path)
+    env.ok("cdr", "import", "GT-1", str(path))
+    before = env.ok("phone", "top", "GT-1", "55550147", "--json").json()["rows"]
+    shutil.rmtree(env.home / "derived")
+    assert env.ok("phone", "top", "GT-1", "55550147", "--json").json()["rows"] == before
+    assert env.ok("cdr", "rebuild", "GT-1", "--json").json()["imports"] == 1
+    assert env.ok("phone", "top", "GT-1", "55550147", "--json").json()["rows"] == before
+    assert "telephony.rebuild" in env.ok("log", "GT-1", "--json").out
+    listed = env.ok("cdr", "list", "GT-1", "--json").json()["imports"]
+    assert [(r["kind"], r["rows_kept"]) for r in listed] == [("cdr", 3)]
+
+
+def test_cells_import_and_need_to_know(sqlite_env: Env, tmp_path: Path) -> None:
+    env = sqlite_env
+    path = _case(env, tmp_path)
+    cells = tmp_path / "celdas.csv"
+    cells.write_text("ID Celda;Latitud;Longitud;Azimut;Dirección\n"
+                     "C1;14°37'12\"N;90°30'0\"O;120;Zona 1\nC2;14,6;-90,5;400;Zona 4\n"
+                     "C3;0;0;0;sin datos\n", encoding="latin-1")
+    imp = env.ok("cells", "import", "GT-1", str(cells), "--json").json()["imports"][0]
+    assert (imp["rows_read"], imp["rows_kept"], imp["rows_rejected"]) == (3, 2, 1)
+    env.ok("cdr", "import", "GT-1", str(path))
+    tl = env.ok("phone", "timeline", "GT-1", "55550147", "--json").json()["rows"]
+    assert [(r["cell"], r["lat"]) for r in tl][:1] == [("C1", 14.62)]
+    geo = json.loads(env.ok("phone", "timeline", "GT-1", "55550147", "--format",
+                            "geojson").out)
+    assert geo["features"][0]["geometry"]["coordinates"] == [-90.5, 14.62]
+    env.ok("user", "add", "carla", "--role", "auditor")
+    env.ok("case", "grant", "GT-1", "carla", "--role", "auditor")
+    denied = env.run("phone", "top", "GT-1", "55550147", user="carla")
+    assert denied.code == 3
+    denied = env.run("cdr", "import", "GT-1", str(path), user="carla")
+    assert denied.code == 3
