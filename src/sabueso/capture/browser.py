@@ -14,7 +14,6 @@ browser is started once per batch with a fresh, empty profile (Playwright's temp
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import shutil
 from collections.abc import Callable
@@ -39,6 +38,8 @@ _FLAGS = [
 _DROP = frozenset({"content-encoding", "content-length", "transfer-encoding", "connection",
                    "keep-alive"})
 VIEWPORT = {"width": 1366, "height": 900}
+QUIET = 0.3  # seconds without requests after "load" before the page is taken
+IDLE_MAX = 5.0
 
 
 def find_chromium() -> str | None:
@@ -126,6 +127,8 @@ class BrowserSession:
         refused: list[dict[str, str]] = []
         nav: dict[str, Any] = {}  # the main frame's document: a redirect to follow, or an error
         page: Any = None
+        loop = asyncio.get_running_loop()
+        activity = {"inflight": 0, "last": loop.time()}
 
         def record(exchange: Exchange) -> None:
             exchanges.append(exchange)
@@ -146,6 +149,14 @@ class BrowserSession:
             return exchange
 
         async def handle(route: Any) -> None:
+            activity["inflight"] += 1
+            try:
+                await answer(route)
+            finally:
+                activity["inflight"] -= 1
+                activity["last"] = loop.time()
+
+        async def answer(route: Any) -> None:
             request = route.request
             target = request.url
             if not target.startswith(("http://", "https://")):
@@ -204,9 +215,12 @@ class BrowserSession:
             else:
                 raise CaptureFailed("error.capture_redirects", url=url,
                                     count=budget.limits.redirects)
-            with contextlib.suppress(Exception):  # a page that keeps polling: take it as is
-                await page.wait_for_load_state(
-                    "networkidle", timeout=max(min(5.0, budget.remaining()), 0.5) * 1000)
+            # after "load", what scripts fetch next: wait for the network to be quiet for
+            # QUIET seconds (at most IDLE_MAX; a page that keeps polling is taken as it is)
+            until = loop.time() + max(min(IDLE_MAX, budget.remaining()), 0.0)
+            while loop.time() < until and (activity["inflight"] > 0
+                                           or loop.time() - activity["last"] < QUIET):
+                await asyncio.sleep(0.05)
             user_agent = str(await page.evaluate("navigator.userAgent"))
             title = str(await page.title())
             (out / "dom.html").write_text(await page.content(), encoding="utf-8")
