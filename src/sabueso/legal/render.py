@@ -70,7 +70,8 @@ def long_date(day: date, lang: str) -> str:
 
 def _moment(value: datetime, zone: str, lang: str) -> str:
     local = value.astimezone(ZoneInfo(zone))
-    return f"{long_date(local.date(), lang)} {local:%H:%M:%S} (UTC{local:%z})"
+    offset = local.strftime("%z")
+    return f"{long_date(local.date(), lang)} {local:%H:%M:%S} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def fields(view: RequestView, provider: Provider, lang: str, today: date,

@@ -207,7 +207,10 @@ def build_context(ws: Workspace, case: CaseRow, conn: Connection, given: NewRequ
     if provider.id != provider_name.strip().lower() and given.service is None:
         given.service = provider_name.strip().lower()  # "instagram" names Meta's service
     region = (country.strip().upper() or None) if country else None
-    zone = get_zone(given.zone) if given.zone else None
+    try:
+        zone = get_zone(given.zone) if given.zone else None
+    except InputError:
+        zone = None  # R16 names the zone; identifiers with dates then need offsets
     targets = [read_target(text, region or case.country, zone) for text in given.targets]
     draft = Draft(case.ref, case.country, case_row.legal_basis, provider.id, given.kind,
                   targets, service=given.service, provider_country=region,

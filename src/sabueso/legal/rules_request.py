@@ -103,7 +103,9 @@ def range_retention(ctx: Context) -> Iterator[Issue]:
 def categories_allowed(ctx: Context) -> Iterator[Issue]:
     allowed = ALLOWED_CATEGORIES[ctx.draft.kind]
     for cat in ctx.categories:
-        if cat not in allowed:
+        if cat in ("all", "todo", "todos"):
+            yield err("R21", "category_none", "--data")
+        elif cat not in allowed:
             yield err("R21", "category_type", "--data", category=cat, type=ctx.draft.kind,
                        allowed=", ".join(allowed))
     if ctx.draft.kind != "extension" and not ctx.categories:

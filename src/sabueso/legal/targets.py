@@ -58,11 +58,8 @@ def guess_kind(value: str) -> str | None:
         return "username"
     if text.startswith("+"):
         return "phone"
-    try:
-        ipaddress.ip_address(text.strip("[]"))
+    if re.fullmatch(r"[0-9a-fA-F:.\[\]]+", text) and _ip(text, text).problem is None:
         return "ip"
-    except ValueError:
-        pass
     if _HEX.match(text.lower()):
         return "hex_id"
     return None
@@ -188,6 +185,8 @@ def read_target(text: str, region: str | None, zone: tzinfo | None) -> Target:
         kind = guessed
     target = canonical(kind, value, region)
     target.original = text
+    if target.problem is not None:  # named as the user wrote it
+        target.problem = (target.problem[0], {**target.problem[1], "target": text})
     if target.problem is None and date_text is not None:
         try:
             target.in_use = parse_instant(date_text, default_tz=zone, field="--target")
