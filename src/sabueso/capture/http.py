@@ -87,6 +87,7 @@ class Exchange:
     tls: dict[str, Any] | None = None
     undecoded: str | None = None  # a content encoding left as received (unknown to us)
     elapsed: float = 0.0
+    resolved: tuple[str, ...] = ()  # every address the host resolved to (all were checked)
 
     def header(self, name: str) -> str | None:
         low = name.lower()
@@ -167,9 +168,7 @@ class _PinnedConnection(http.client.HTTPConnection):
                                              self.timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.target.scheme == "https":
-            context = ssl.create_default_context()
-            context.set_alpn_protocols(["http/1.1"])
-            tls = context.wrap_socket(self.sock, server_hostname=self.target.host)
+            tls = tls_context().wrap_socket(self.sock, server_hostname=self.target.host)
             self.sock = tls
             self.tls = certificate_summary(tls)
 
@@ -177,6 +176,13 @@ class _PinnedConnection(http.client.HTTPConnection):
         if isinstance(data, bytes | bytearray | memoryview):
             self.sent.write(data)
         super().send(data)
+
+
+def tls_context() -> ssl.SSLContext:
+    """Certificates verified against the system's trust store; HTTP/1.1 only."""
+    context = ssl.create_default_context()
+    context.set_alpn_protocols(["http/1.1"])
+    return context
 
 
 def _name(parts: Iterable[Any]) -> str:
@@ -264,7 +270,7 @@ def fetch(policy: AddressPolicy, url: str, budget: Budget, *, method: str = "GET
         return Exchange(url, method, target.address, target.port, started,
                         conn.sent.getvalue(), conn.received.getvalue(), response.status,
                         response.reason, list(response.msg.items()), decoded, conn.tls,
-                        undecoded, time.monotonic() - clock)
+                        undecoded, time.monotonic() - clock, target.addresses)
     except CaptureFailed:
         raise
     except TimeoutError:

@@ -7,6 +7,7 @@ or huge answers in the tests). It never serves files from disk.
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class LocalSite:
     routes: dict[str, Page | Handler] = field(default_factory=dict)
     host: str = "127.0.0.1"
     hits: list[str] = field(default_factory=list)
+    tls: ssl.SSLContext | None = None  # serve HTTPS with this (server-side) context
 
     def __post_init__(self) -> None:
         site = self
@@ -64,6 +66,8 @@ class LocalSite:
 
         self._server = ThreadingHTTPServer((self.host, 0), _Handler)
         self._server.daemon_threads = True
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
                                         name="localsite")
 
@@ -72,7 +76,8 @@ class LocalSite:
         return int(self._server.server_address[1])
 
     def url(self, path: str = "/") -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://{self.host}:{self.port}{path}"
 
     def start(self) -> LocalSite:
         self._thread.start()
