@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 
@@ -156,3 +158,26 @@ def test_browser_capture_through_the_cli(env: Env, site: LocalSite) -> None:
     # what the script wrote is in the rendered text, and searchable
     hits = env.ok("search", "GT-1", "escrito por el script", "--json").jsonl()
     assert {h["item"] for h in hits} >= {cap["items"]["text"], cap["items"]["dom"]}
+
+
+def test_an_unexpected_error_fails_that_url_only(env: Env, site: LocalSite,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from sabueso.capture import service
+
+    real = service.make_bundle
+
+    def flaky(folder: Path, url: str, *args: Any, **kwargs: Any) -> Any:
+        if url.endswith("/plain.txt"):
+            raise RuntimeError("the browser crashed")
+        return real(folder, url, *args, **kwargs)
+
+    monkeypatch.setattr(service, "make_bundle", flaky)
+    env.new_case()
+    result = env.run("capture", "GT-1", site.url("/plain.txt"), site.url("/"), "--no-browser",
+                     *SITE, "--json")
+    assert result.code == 2
+    caps = result.json()["captures"]
+    assert [c["status"] for c in caps] == ["failed", "complete"]
+    assert caps[0]["error"] == "error.capture_unexpected"
+    assert "the browser crashed" in caps[0]["message"]
+    assert not list((env.home / "capture-work").iterdir())  # work folders removed

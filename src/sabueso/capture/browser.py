@@ -63,6 +63,7 @@ class Rendered:
     navigation_status: int | None
     exchanges: list[Exchange] = field(default_factory=list)
     refused: list[dict[str, str]] = field(default_factory=list)  # requests not made, and why
+    full_page: bool = True  # False: the page was too tall, the screenshot shows the viewport
 
 
 def _fulfil_headers(exchange: Exchange) -> dict[str, str]:
@@ -89,6 +90,7 @@ class BrowserSession:
         self._pw: Any = None
         self._browser: Any = None
         self.version = ""
+        self.sandbox = False
 
     def _run(self, coro: Any) -> Any:
         return self._loop.run_until_complete(coro)
@@ -97,9 +99,21 @@ class BrowserSession:
         from playwright.async_api import async_playwright
 
         self._pw = await async_playwright().start()
-        self._browser = await self._pw.chromium.launch(
-            executable_path=self.executable, headless=True, args=_FLAGS,
-            chromium_sandbox=os.geteuid() != 0)
+        # Chromium's sandbox: on, except as root (Chromium refuses it there) or where the
+        # system gives it no user namespaces (some containers): then it is started without,
+        # and the capture record says so (``browser.sandbox``).
+        self.sandbox = os.geteuid() != 0
+        try:
+            self._browser = await self._pw.chromium.launch(
+                executable_path=self.executable, headless=True, args=_FLAGS,
+                chromium_sandbox=self.sandbox)
+        except Exception as exc:
+            if not self.sandbox or "sandbox" not in str(exc).lower():
+                raise
+            self.sandbox = False
+            self._browser = await self._pw.chromium.launch(
+                executable_path=self.executable, headless=True, args=_FLAGS,
+                chromium_sandbox=False)
         self.version = str(self._browser.version)
 
     def start(self) -> BrowserSession:
@@ -226,9 +240,16 @@ class BrowserSession:
             (out / "dom.html").write_text(await page.content(), encoding="utf-8")
             text = await page.evaluate("document.body ? document.body.innerText : ''")
             (out / "text.txt").write_text(str(text), encoding="utf-8")
-            await page.screenshot(path=str(out / "screenshot.png"), full_page=True)
+            wait = max(budget.remaining(), 5.0) * 1000
+            full_page = True
+            try:
+                await page.screenshot(path=str(out / "screenshot.png"), full_page=True,
+                                      timeout=wait)
+            except Exception:  # a page too tall for one image: the part on screen
+                await page.screenshot(path=str(out / "screenshot.png"), timeout=wait)
+                full_page = False
             await page.pdf(path=str(out / "print.pdf"), print_background=True)
-            return Rendered(page.url, title, user_agent, status, exchanges, refused)
+            return Rendered(page.url, title, user_agent, status, exchanges, refused, full_page)
         finally:
             await context.close()
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sabueso import __version__
-from sabueso.capture.browser import BrowserSession
+from sabueso.capture.browser import VIEWPORT, BrowserSession
 from sabueso.capture.errors import CaptureFailed
 from sabueso.capture.guard import AddressPolicy
 from sabueso.capture.http import Budget, Exchange, Limits, fetch_page
@@ -99,6 +99,7 @@ def make_bundle(folder: Path, url: str, policy: AddressPolicy, limits: Limits,
     exchanges: list[Exchange] = []
     refused: list[dict[str, str]] = []
     title = ""
+    full_page: bool | None = None
     with WarcSink(folder / "capture.warc.gz", _warcinfo(mode, browser_version, policy)) as sink:
         def on_exchange(exchange: Exchange) -> None:
             sink.add(exchange)
@@ -107,6 +108,7 @@ def make_bundle(folder: Path, url: str, policy: AddressPolicy, limits: Limits,
             rendered = session.render(url, policy, budget, folder, on_exchange)
             exchanges, refused = rendered.exchanges, rendered.refused
             final_url, user_agent, title = rendered.final_url, rendered.user_agent, rendered.title
+            full_page = rendered.full_page
         else:
             page = fetch_page(policy, url, budget, HTTP_USER_AGENT, on_exchange)
             exchanges = page.chain
@@ -133,7 +135,9 @@ def make_bundle(folder: Path, url: str, policy: AddressPolicy, limits: Limits,
         "tool": {"name": "Sabueso", "version": __version__,
                  "python": platform.python_version()},
         "browser": {"name": "Chromium", "version": session.version,
-                    "executable": session.executable} if session is not None else None,
+                    "executable": session.executable, "sandbox": session.sandbox,
+                    "viewport": dict(VIEWPORT), "full_page_screenshot": full_page}
+        if session is not None else None,
         "address_policy": policy.describe(),
         # in MiB: a byte count like 52428800 reads as a phone number to the extractors
         "limits": {"page_seconds": limits.page_seconds, "io_seconds": limits.io_seconds,

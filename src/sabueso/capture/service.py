@@ -207,6 +207,11 @@ def capture_one(ws: Workspace, case: CaseRow, url: str, options: CaptureOptions,
     except SabuesoError as exc:
         _fail(ws, case, capture_id, url, exc, intake_id)
         return Outcome(url, "failed", capture_id, error=exc)
+    except Exception as exc:  # the browser or a library failing: this URL fails, not the batch
+        error = CaptureFailed("error.capture_unexpected", url=url,
+                              reason=f"{type(exc).__name__}: {exc}".splitlines()[0][:300])
+        _fail(ws, case, capture_id, url, error, intake_id)
+        return Outcome(url, "failed", capture_id, error=error)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
