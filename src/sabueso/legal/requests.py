@@ -24,7 +24,7 @@ from sabueso.core.timeutil import get_zone, iso_utc, parse_instant, utcnow
 from sabueso.custody import ledger
 from sabueso.legal.deadlines import ACTIVE, Preservation, Tracked, answer_due, local_date
 from sabueso.legal.directory import Directory, Provider
-from sabueso.legal.model import DEFAULT_CATEGORIES, NEXT, Draft
+from sabueso.legal.model import DEFAULT_CATEGORIES, NEXT, Draft, Target
 from sabueso.legal.office import load_office
 from sabueso.legal.targets import read_target
 from sabueso.legal.validate import Context, Existing, Issue, Related, check
@@ -176,17 +176,24 @@ class NewRequest:
 
 
 def _related(conn: Connection, case_id: int, number: str | None,
-             directory: Directory) -> tuple[Related | None, int | None, list[str]]:
+             directory: Directory) -> tuple[Related | None, Any]:
     if number is None:
-        return None, None, []
+        return None, None
     row = conn.execute(select(R).where(R.c.case_id == case_id,
                                        R.c.number == number.strip().upper())).first()
     if row is None:
-        return None, None, []
+        return None, None
     provider = directory.providers.get(row.provider)
     rel = Related(row.number, row.kind, row.status, row.provider, row.provider_ref,
                   row.sent_at, row.zone, _clock(conn, row, provider))
-    return rel, int(row.id), json.loads(row.categories)
+    return rel, row
+
+
+def _stored_target(data: dict[str, Any]) -> Target:
+    in_use = data.get("in_use")
+    return Target(data["kind"], data["value"], data["original"],
+                  datetime.fromisoformat(in_use.replace("Z", "+00:00")) if in_use else None,
+                  data.get("in_use_text"), data.get("port"))
 
 
 def _existing(conn: Connection, case_id: int) -> list[Existing]:
@@ -218,17 +225,27 @@ def build_context(ws: Workspace, case: CaseRow, conn: Connection, given: NewRequ
                   range_to_text=given.range_to, zone=given.zone, facts=given.facts,
                   legal_basis=given.legal_basis, nondisclosure_days=given.nondisclosure_days,
                   related=given.related, emergency=given.emergency, mla=given.mla, now=now)
-    related, related_id, related_categories = _related(conn, case.id, given.related, directory)
+    related, related_row = _related(conn, case.id, given.related, directory)
+    if given.kind == "extension" and related_row is not None:
+        # an extension repeats what it extends unless told otherwise
+        if not targets:
+            draft.targets = [_stored_target(x) for x in json.loads(related_row.targets)]
+        draft.legal_basis = draft.legal_basis or related_row.legal_basis
+        draft.facts = draft.facts or related_row.facts
+        draft.range_from, draft.range_to = related_row.range_from, related_row.range_to
+        draft.zone = draft.zone or related_row.range_zone
+        if draft.service is None:
+            draft.service = given.service = related_row.service
     ctx = Context(draft, directory, office, now, provider=provider, related=related,
                   existing=_existing(conn, case.id))
     ctx.service = provider.service(given.service)
     if given.categories:
         ctx.categories = list(dict.fromkeys(given.categories))
     elif given.kind == "extension":
-        ctx.categories = related_categories
+        ctx.categories = json.loads(related_row.categories) if related_row is not None else []
     else:
         ctx.categories = list(DEFAULT_CATEGORIES[given.kind])
-    return ctx, related_id
+    return ctx, int(related_row.id) if related_row is not None else None
 
 
 def new_request(ws: Workspace, ref: str, given: NewRequest,
@@ -439,8 +456,8 @@ def link_items(ws: Workspace, case: CaseRow, row: Any, numbers: list[int]) -> li
     left as they are (a rerun after an interruption links what is missing)."""
     labels: list[str] = []
     with ws.db.begin() as conn:
-        found = dict(conn.execute(select(items.c.no, items.c.id).where(
-            items.c.case_id == case.id, items.c.no.in_(numbers))).tuples().all())
+        found = {int(r.no): int(r.id) for r in conn.execute(select(items.c.no, items.c.id).where(
+            items.c.case_id == case.id, items.c.no.in_(numbers)))}
         linked = set(conn.execute(select(provider_request_items.c.item_id).where(
             provider_request_items.c.request_id == row.id)).scalars())
         new = [(no, found[no]) for no in sorted(found) if found[no] not in linked]
