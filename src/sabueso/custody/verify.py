@@ -105,12 +105,16 @@ def verify_case(ws: Workspace, case: CaseRow,
             .where(memberships.c.case_id == case.id))}
         open_intakes = conn.execute(select(intakes.c.id).where(
             intakes.c.case_id == case.id, intakes.c.completed_at.is_(None))).scalars().all()
+        from sabueso.legal.verify import check_requests, read_requests
+
+        request_rows = read_requests(conn, case.id)  # requests to providers (issue 6)
         report, entries = _read_chain(conn, case.chain)
     report.items = len(item_rows)
     for intake_id in open_intakes:
         report.notes.append(t("verify.note_open_intake", intake=intake_id))
     report.findings += check_items(case.chain, item_rows, entries)
     report.findings += check_case(case.chain, case_row, members, entries)
+    report.findings += check_requests(case.chain, request_rows, entries)
     # blobs: each distinct content once, named by the items that hold it
     holders: dict[str, list[str]] = defaultdict(list)
     sizes: dict[str, int] = {}
