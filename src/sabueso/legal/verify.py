@@ -72,17 +72,17 @@ def check_requests(chain: str, rows: Iterable[dict[str, Any]],
     findings: list[Finding] = []
     for row in rows:
         label = f"request:{row['number']}"
-        want = expected.pop(row["number"], None)
-        if want is None:
+        if row["number"] not in expected:
             findings.append(Finding("request_unrecorded", chain, label))
             continue
+        recorded = expected.pop(row["number"])
         for key in (*COMPARED, "status", "provider_ref", "sent_at", "items"):
-            if _norm(row.get(key)) != _norm(want.get(key)):
+            if _norm(row.get(key)) != _norm(recorded.get(key)):
                 findings.append(Finding("request_mismatch", chain, label,
-                                        {"field": key, "seq": want["_seq"]}))
-    for number, want in sorted(expected.items()):
+                                        {"field": key, "seq": recorded["_seq"]}))
+    for number, left in sorted(expected.items()):
         findings.append(Finding("request_removed", chain, f"request:{number}",
-                                {"seq": want["_seq"]}))
+                                {"seq": left["_seq"]}))
     return findings
 
 
