@@ -181,7 +181,9 @@ def render(results: list[Measure], argv: Sequence[str], pages: int, chromium: st
         f"| CPU | {platform.processor() or platform.machine()} ({os.cpu_count()} CPUs) |",
         f"| Python | {platform.python_version()} |",
         f"| Browser | {version or 'none'} |",
-        f"| Load average (1, 5, 15 min) at the start | {load} |",
+        f"| Load average (1, 5, 15 min) at the start; at the end | {load}; "
+        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine slows "
+        "every run unevenly) |",
         "",
         f"Input: {pages} synthetic pages served on 127.0.0.1 by the script, each with a style "
         "sheet, a DOM-changing script and three PNG images (6 requests per page).",

@@ -27,6 +27,11 @@ class Page:
 Handler = Callable[[BaseHTTPRequestHandler], None]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up early (a test, an aborted request) is not worth a trace."""
+
+
 @dataclass
 class LocalSite:
     routes: dict[str, Page | Handler] = field(default_factory=dict)
@@ -64,7 +69,7 @@ class LocalSite:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer((self.host, 0), _Handler)
+        self._server = _QuietServer((self.host, 0), _Handler)
         self._server.daemon_threads = True
         if self.tls is not None:
             self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
