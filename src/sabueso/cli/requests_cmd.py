@@ -144,6 +144,61 @@ def _print_request(view: RequestView) -> None:
         console.print(t("requests.view.due", date=view.due_on.isoformat()))
 
 
+def print_requests(ws: Workspace, ref: str, json_out: bool = False) -> None:
+    """``sabueso request list``: a case's requests with their status and due dates."""
+    from sabueso.legal.requests import list_requests
+
+    views = list_requests(ws, ref)
+    if json_out:
+        emit_json([v.as_dict() for v in views])
+        return
+    table = Table(t("requests.col.number"), t("col.type"), t("requests.col.provider"),
+                  t("requests.col.targets"), t("requests.col.status"),
+                  t("requests.col.sent"), t("requests.col.due"),
+                  t("requests.col.provider_ref"),
+                  title=t("requests.list.title", ref=ref, count=len(views)),
+                  title_justify="left")
+    for v in views:
+        table.add_row(v.number, t("requests.type." + v.kind) + (" (MLA)" if v.mla else ""),
+                      v.provider + (f"/{v.service}" if v.service else ""),
+                      escape(", ".join(tg["value"] for tg in v.targets)),
+                      t("requests.status." + v.status),
+                      local_time(v.sent_at, v.zone, offset=False)[:10],
+                      v.due_on.isoformat() if v.due_on else "",
+                      escape(v.provider_ref or ""))
+    console.print(table)
+
+
+def print_due(ws: Workspace, ref: str | None, days: int, json_out: bool = False) -> None:
+    """``sabueso request due``: what needs action within ``days``, in the office's zone."""
+    from sabueso.cases.cases import list_cases
+    from sabueso.core.timeutil import utcnow
+    from sabueso.legal.deadlines import due, local_date
+    from sabueso.legal.office import load_office
+    from sabueso.legal.requests import tracked
+
+    refs = [ref] if ref else [c.ref for c in list_cases(ws.db, ws.actor) if c.role]
+    items = tracked(ws, refs)
+    zone = str(load_office(ws.settings.home).get("timezone") or "UTC")
+    today = local_date(utcnow(), zone)
+    found = due(items, today, days)
+    if json_out:
+        emit_json({"today": today.isoformat(), "zone": zone, "within_days": days,
+                   "due": [d.as_dict() for d in found]})
+        return
+    table = Table(t("requests.col.number"), t("col.type"), t("requests.col.provider"),
+                  t("requests.col.action"), t("requests.col.date"),
+                  t("requests.col.days_left"), t("requests.col.expires"),
+                  title=t("requests.due.title", today=today.isoformat(), zone=zone,
+                          days=days, count=len(found)), title_justify="left")
+    for d in found:
+        table.add_row(d.number, t("requests.type." + d.kind), d.provider,
+                      t("requests.action." + d.action), d.on.isoformat() if d.on else "",
+                      "" if d.days_left is None else str(d.days_left),
+                      d.expires_on.isoformat() if d.expires_on else "")
+    console.print(table)
+
+
 def _register_new(req: typer.Typer) -> None:
     @req.command("new", help=t("requests.new.help"))
     def new_cmd(
@@ -247,27 +302,7 @@ def _register_tracking(req: typer.Typer) -> None:
     @req.command("list", help=t("requests.list.help"))
     def list_cmd(ref: str = typer.Argument(..., help=t("cli.arg.ref")),
                  json_out: bool = JSON_OPT) -> None:
-        from sabueso.legal.requests import list_requests
-
-        views = list_requests(Workspace.open(), ref)
-        if json_out:
-            emit_json([v.as_dict() for v in views])
-            return
-        table = Table(t("requests.col.number"), t("col.type"), t("requests.col.provider"),
-                      t("requests.col.targets"), t("requests.col.status"),
-                      t("requests.col.sent"), t("requests.col.due"),
-                      t("requests.col.provider_ref"),
-                      title=t("requests.list.title", ref=ref, count=len(views)),
-                      title_justify="left")
-        for v in views:
-            table.add_row(v.number, t("requests.type." + v.kind) + (" (MLA)" if v.mla else ""),
-                          v.provider + (f"/{v.service}" if v.service else ""),
-                          escape(", ".join(tg["value"] for tg in v.targets)),
-                          t("requests.status." + v.status),
-                          local_time(v.sent_at, v.zone, offset=False)[:10],
-                          v.due_on.isoformat() if v.due_on else "",
-                          escape(v.provider_ref or ""))
-        console.print(table)
+        print_requests(Workspace.open(), ref, json_out)
 
     @req.command("show", help=t("requests.show.help"))
     def show_cmd(number: str = ID_ARG, case: str | None = CASE_OPT,
@@ -312,42 +347,13 @@ def _register_tracking(req: typer.Typer) -> None:
     def due_cmd(ref: str | None = typer.Argument(None, help=t("requests.arg.ref_optional")),
                 within: str = typer.Option("30d", "--within", help=t("requests.opt.within")),
                 json_out: bool = JSON_OPT) -> None:
-        from sabueso.cases.cases import list_cases
-        from sabueso.legal.deadlines import due, parse_within
-        from sabueso.legal.office import load_office
-        from sabueso.legal.requests import tracked
+        from sabueso.legal.deadlines import parse_within
 
         try:
             days = parse_within(within)
         except ValueError:
             raise InputError("error.requests_bad_within", value=within) from None
-        ws = Workspace.open()
-        refs = [ref] if ref else [c.ref for c in list_cases(ws.db, ws.actor) if c.role]
-        items = tracked(ws, refs)
-        zone = str(load_office(ws.settings.home).get("timezone") or "UTC")
-        from sabueso.core.timeutil import utcnow
-        from sabueso.legal.deadlines import local_date
-
-        today = local_date(utcnow(), zone)
-        found = due(items, today, days)
-        cases_of = {i.number + i.extra["case"]: i.extra["case"] for i in items}
-        if json_out:
-            emit_json({"today": today.isoformat(), "zone": zone, "within_days": days,
-                       "due": [d.as_dict() for d in found]})
-            return
-        table = Table(t("requests.col.number"), t("col.type"), t("requests.col.provider"),
-                      t("requests.col.action"), t("requests.col.date"),
-                      t("requests.col.days_left"), t("requests.col.expires"),
-                      title=t("requests.due.title", today=today.isoformat(), zone=zone,
-                              days=days, count=len(found)), title_justify="left")
-        for d in found:
-            table.add_row(d.number, t("requests.type." + d.kind), d.provider,
-                          t("requests.action." + d.action),
-                          d.on.isoformat() if d.on else "",
-                          "" if d.days_left is None else str(d.days_left),
-                          d.expires_on.isoformat() if d.expires_on else "")
-        console.print(table)
-        del cases_of
+        print_due(Workspace.open(), ref, days, json_out)
 
 
 def _register_documents(req: typer.Typer) -> None:
