@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sabueso.core.errors import InputError
 from sabueso.legal.directory import CATEGORIES, UNKNOWN, Directory, check_document, load_yaml
@@ -132,3 +134,27 @@ def test_broken_yaml_is_refused_with_its_line(tmp_path: Path) -> None:
         Directory(tmp_path)
     assert caught.value.key == "error.requests_bad_yaml"
     assert caught.value.location is not None and caught.value.location.endswith(":3")
+
+
+_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                       lambda inner: st.lists(inner, max_size=4)
+                       | st.dictionaries(st.text(max_size=12), inner, max_size=5), max_leaves=20)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(["id", "name", "kind", "checked", "sources",
+                                        "services", "categories", "preservation", "x"]),
+                       _VALUES, max_size=9))
+def test_any_user_document_is_loaded_or_refused_never_crashes(doc: dict[str, object]) -> None:
+    import tempfile
+
+    import yaml
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "providers"
+        folder.mkdir()
+        (folder / "p.yaml").write_text(yaml.safe_dump(doc), "utf-8")
+        try:
+            Directory(Path(tmp))
+        except InputError as exc:
+            assert exc.location is not None and exc.location.startswith(str(folder))

@@ -359,7 +359,7 @@ def _register_tracking(req: typer.Typer) -> None:
 def _register_documents(req: typer.Typer) -> None:
     @req.command("render", help=t("requests.render.help"))
     def render_cmd(number: str = ID_ARG,
-                   lang: str = typer.Option("es", "--lang", help=t("requests.opt.lang")),
+                   lang: str = typer.Option("auto", "--lang", help=t("requests.opt.lang")),
                    fmt: str = typer.Option("docx", "--format", help=t("requests.opt.format")),
                    out: Path = typer.Option(..., "--out", help=t("cli.opt.out")),
                    case: str | None = CASE_OPT, json_out: bool = JSON_OPT) -> None:

@@ -185,6 +185,16 @@ def _read_folder(folder: Path, schema_name: str, key: str,
         found[str(doc[key])] = (doc, path, bundled)
 
 
+@lru_cache(maxsize=1)
+def _bundled() -> tuple[dict[str, tuple[dict[str, Any], Path, bool]], ...]:
+    """The bundled files, read and checked once per process (callers copy before adding)."""
+    providers: dict[str, tuple[dict[str, Any], Path, bool]] = {}
+    countries: dict[str, tuple[dict[str, Any], Path, bool]] = {}
+    _read_folder(_data_dir("providers"), "provider", "id", providers, True)
+    _read_folder(_data_dir("countries"), "country", "code", countries, True)
+    return providers, countries
+
+
 def user_folder(home: Path | None, name: str) -> Path | None:
     return home / name if home is not None else None
 
@@ -193,10 +203,7 @@ class Directory:
     """Providers and countries, bundled plus the workspace's own (which win)."""
 
     def __init__(self, home: Path | None = None) -> None:
-        providers: dict[str, tuple[dict[str, Any], Path, bool]] = {}
-        countries: dict[str, tuple[dict[str, Any], Path, bool]] = {}
-        _read_folder(_data_dir("providers"), "provider", "id", providers, True)
-        _read_folder(_data_dir("countries"), "country", "code", countries, True)
+        providers, countries = (dict(found) for found in _bundled())
         if home is not None:
             _read_folder(home / "providers", "provider", "id", providers, False)
             _read_folder(home / "countries", "country", "code", countries, False)

@@ -223,7 +223,7 @@ def to_pdf(docx: Path, pdf: Path) -> None:
 
 def render_request(ws: Workspace, number: str, *, lang: str, fmt: str, out: Path,
                    case_ref: str | None = None, today: date | None = None) -> dict[str, Any]:
-    if lang not in LANGS:
+    if lang not in (*LANGS, "auto"):
         raise InputError("error.requests_bad_lang", lang=lang, allowed=", ".join(LANGS))
     if fmt not in FORMATS:
         raise InputError("error.requests_bad_format", format=fmt, allowed=", ".join(FORMATS))
@@ -231,6 +231,8 @@ def render_request(ws: Workspace, number: str, *, lang: str, fmt: str, out: Path
     view = show_request(ws, row.number, case.ref)
     related = show_request(ws, view.related, case.ref) if view.related else None
     provider = Directory(ws.settings.home).provider(view.provider)
+    if lang == "auto":  # bilingual when the provider works in another language
+        lang = "es" if not provider.languages() or "es" in provider.languages() else "both"
     day = today or datetime.now(ZoneInfo(view.zone)).date()
     langs = ["es", "en"] if lang == "both" else [lang]
     out = out.absolute()
