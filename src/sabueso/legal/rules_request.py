@@ -118,9 +118,13 @@ def content_through_mla(ctx: Context) -> Iterator[Issue]:
     p = ctx.provider
     if p is None or not ctx.direct or ctx.draft.kind in ("preservation", "extension"):
         return
-    if "content" in ctx.categories and (p.category("content") or {}).get(
-            "foreign_direct") in ("none", UNKNOWN):
+    route = (p.category("content") or {}).get("foreign_direct")
+    if "content" in ctx.categories and route in ("none", UNKNOWN):
         yield err("R22", "content_needs_mla", "--type", provider=p.name)
+    elif "content" in ctx.categories and route == "domestic":
+        country = ctx.directory.country(ctx.draft.provider_country or ctx.draft.case_country)
+        yield warn("R22", "content_interception", "--type", provider=p.name,
+                   basis=country.basis("interception") if country else UNKNOWN)
 
 
 @rule("R23")

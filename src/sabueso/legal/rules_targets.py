@@ -41,7 +41,14 @@ def operator_present(ctx: Context) -> Iterator[Issue]:
     country = ctx.draft.provider_country or ctx.draft.case_country
     if p.presence(country) is None:
         yield err("R02", "operator_absent", "--provider", provider=p.id, country=country,
-                   countries=", ".join(p.countries()))
+                  countries=", ".join(p.countries()))
+    elif country != ctx.draft.case_country and ctx.direct:
+        # an operator abroad answers its own authorities: MLA (or the 24/7 network to preserve)
+        if ctx.draft.kind in ("preservation", "extension", "emergency"):
+            yield warn("R02", "operator_abroad", "--provider", provider=p.id, country=country)
+        else:
+            yield err("R02", "operator_abroad_mla", "--provider", provider=p.id,
+                      country=country)
 
 
 # --- identifiers ---
