@@ -111,3 +111,20 @@ def test_the_whole_life_of_a_request(env: Env, tmp_path: Path) -> None:
     for action in ("request.create", "request.status", "request.attach"):
         assert action in actions_logged
     env.ok("verify", REF)
+
+
+def test_who_may_make_a_request(env: Env) -> None:
+    env.new_case(REF)
+    env.ok("request", "office", *OFFICE_ARGS)
+    for name, role in (("fiscal.uno", "prosecutor"), ("analista.uno", "analyst")):
+        env.ok("user", "add", name, "--role", role)
+        env.ok("case", "grant", REF, name, "--role", role)
+    args = _new(env, "--provider", "instagram", "--type", "preservation", "--target",
+                f"username:colibri_ventas@{day(-9)}T10:00")
+    assert env.run(*args, user="analista.uno").code == 3  # analysts do not send requests
+    made = env.ok(*args, "--json", user="fiscal.uno").json()["request"]
+    assert made["created_by"] == "fiscal.uno"
+    assert env.run("request", "mark", made["number"], "sent", user="analista.uno").code == 3
+    env.ok("request", "list", REF, user="analista.uno")  # but may read them
+    log = env.ok("log", REF, "--json").jsonl()
+    assert any(e["action"] == "access.denied" and e["actor"] == "analista.uno" for e in log)

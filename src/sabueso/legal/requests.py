@@ -1,5 +1,9 @@
 """Requests to providers: create (validated first), mark, list, show, attach the answer.
 
+Permissions: making and marking a request is sending something out of the case, so it needs
+the ``export`` permission (lead, investigator, prosecutor); attaching the answer adds
+evidence (``add``); reading needs ``read``.
+
 Every change is a row here and an entry in the case's custody ledger, in one transaction:
 ``request.create`` (the whole request as validated), ``request.status`` (each mark, with the
 date given and the provider's reference), ``request.attach`` (evidence items linked as the
@@ -251,7 +255,7 @@ def build_context(ws: Workspace, case: CaseRow, conn: Connection, given: NewRequ
 def new_request(ws: Workspace, ref: str, given: NewRequest,
                 now: datetime | None = None) -> tuple[RequestView, list[Issue]]:
     """Validate, then create the request (status ``ready``); refused with every error."""
-    _actor, case = authorize(ws.db, ws.actor, ref, Action.ADD)
+    _actor, case = authorize(ws.db, ws.actor, ref, Action.EXPORT)
     directory = Directory(ws.settings.home)
     office = load_office(ws.settings.home)
     now = now or utcnow()
@@ -355,7 +359,7 @@ def due_on(conn: Connection, row: Any, directory: Directory, office: dict[str, A
 def mark(ws: Workspace, number: str, status: str, *, case_ref: str | None = None,
          when: str | None = None, provider_ref: str | None = None,
          note: str | None = None) -> RequestView:
-    case, row = locate(ws, number, case_ref, Action.ADD)
+    case, row = locate(ws, number, case_ref, Action.EXPORT)
     now = utcnow()
     at = _effective(when, row.zone, now)
     if status not in NEXT.get(row.status, frozenset()):
