@@ -102,5 +102,7 @@ def make_site() -> LocalSite:
         "/huge": _huge,
         "/chunked": _chunked_gzip,
         "/drip": _drip,
+        "/data.json": Page(b'{"vendedor": "colibri", "telefono": "+502 5555-0177"}',
+                           "application/json"),
         "/plain.txt": Page(b"Aviso: contacto +502 5555-0199", "text/plain; charset=utf-8"),
     })

@@ -87,3 +87,11 @@ def test_the_browser_never_connects_by_itself(site: LocalSite, browser: BrowserS
     bundle = make_bundle(tmp_path, site.url("/"), SITE_POLICY, Limits(), browser)
     recorded = sorted(e["url"].rsplit(str(site.port), 1)[1] for e in bundle.record["exchanges"])
     assert sorted(site.hits[start:]) == recorded
+
+
+def test_a_url_that_is_not_a_page_keeps_the_served_file(
+        site: LocalSite, browser: BrowserSession, tmp_path: Path) -> None:
+    bundle = make_bundle(tmp_path, site.url("/data.json"), SITE_POLICY, Limits(), browser)
+    assert (tmp_path / "document.json").read_bytes().startswith(b'{"vendedor"')
+    assert "document.json" in bundle.record["files"]
+    assert "+502 5555-0177" in (tmp_path / "text.txt").read_text()

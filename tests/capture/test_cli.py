@@ -83,6 +83,9 @@ def test_rerun_skips_unless_again_and_from_file(env: Env, site: LocalSite,
     assert forced["captures"][0]["status"] == "complete"
     rows = env.ok("captures", "GT-1", "--json").json()
     assert [r["status"] for r in rows] == ["complete"] * 3
+    # a URL that is not a web page: the file it served is an item of its own
+    assert set(rows[1]["items"]) == {"warc", "document", "text", "record"}
+    assert set(rows[0]["items"]) == {"warc", "page", "text", "record"}
     listing.write_text(f"{site.url('/')}\nftp://example.com/x\n")
     bad = env.run("capture", "GT-1", "--from-file", str(listing), "--no-browser", *SITE)
     assert bad.code == 2 and f"{listing}:2" in bad.err

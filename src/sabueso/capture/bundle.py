@@ -5,6 +5,7 @@
 ``print.pdf``        the page printed to PDF (browser mode)
 ``dom.html``         the DOM as rendered, scripts run (browser mode)
 ``page.html``        the document as the server sent it (``--no-browser`` mode, HTML only)
+``document.EXT``     what the URL served when it is not a web page (PDF, image, JSON...)
 ``text.txt``         the visible text (it flows into extraction, entities and search)
 ``capture.json``     the record: URLs, redirects, status, headers, addresses, TLS, time,
                      user agent, tool and browser versions, policy, limits, file hashes
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mimetypes
 import platform
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +34,8 @@ from sabueso.core.timeutil import iso_utc, utcnow
 # role of each file in the bundle (``capture_items.role``)
 ROLES = {"capture.warc.gz": "warc", "screenshot.png": "screenshot", "print.pdf": "pdf",
          "dom.html": "dom", "page.html": "page", "text.txt": "text", "capture.json": "record"}
+DOCUMENT = "document"  # + the served type's extension: a URL that is not a web page
+_HTML = ("text/html", "application/xhtml+xml")
 RECORD_FORMAT = "sabueso-capture/1"
 TOOL = f"Sabueso/{__version__}"
 HTTP_USER_AGENT = f"Mozilla/5.0 (compatible; {TOOL}; evidence capture)"
@@ -120,6 +124,10 @@ def make_bundle(folder: Path, url: str, policy: AddressPolicy, limits: Limits,
     if not chain:
         raise CaptureFailed("error.capture_network", url=url, reason="no response recorded")
     final = chain[-1]
+    if final.media_type and final.media_type not in _HTML and final.body:
+        # a PDF, an image, JSON...: the file itself, so that it is read like any evidence
+        extension = mimetypes.guess_extension(final.media_type) or ".bin"
+        (folder / (DOCUMENT + extension)).write_bytes(final.body)
     record: dict[str, Any] = {
         "format": RECORD_FORMAT,
         "requested_url": url, "final_url": final_url, "title": title or None,

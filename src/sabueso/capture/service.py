@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from sabueso.capture.browser import BrowserSession
-from sabueso.capture.bundle import ROLES, Bundle, make_bundle, stamp
+from sabueso.capture.bundle import DOCUMENT, ROLES, Bundle, make_bundle, stamp
 from sabueso.capture.errors import CaptureFailed
 from sabueso.capture.guard import AddressPolicy, normalize_url, split_url
 from sabueso.capture.http import Limits
@@ -154,7 +154,10 @@ def _complete(ws: Workspace, case: CaseRow, capture_id: int, bundle: Bundle,
         by_path = {str(r.original_path): (int(r.id), int(r.no)) for r in rows}
         folder = by_path.get(str(bundle.folder))
         files: dict[str, Any] = {}
-        for name, role in ROLES.items():
+        names = dict(ROLES)
+        names.update({p.name: "document" for p in bundle.files()
+                      if p.name.startswith(DOCUMENT + ".")})
+        for name, role in names.items():
             found = by_path.get(str(bundle.folder / name))
             if found is None:
                 continue
