@@ -364,11 +364,13 @@ def bulk_csv(path: Path, n: int, seed: int = 1, n_subs: int = 500_000,
     con.execute(f"SELECT setseed({(seed % 1000) / 1000})")
     con.execute(f"""COPY (
         WITH r AS (SELECT i, (random() * {n_subs})::BIGINT AS a,
-                      (random() * 50)::BIGINT AS off, random() AS k, random() AS t
+                      (random() * 50)::BIGINT AS off, random() AS k, random() AS t,
+                      (random() * {n_subs})::BIGINT AS far, random() AS f
                    FROM range({n}) t(i))
         SELECT '502' || (30000000 + a * 37 % 29999999)::VARCHAR AS "Numero A",
-               '502' || (30000000 + ((a - a % 50) + off) % {n_subs} * 37 % 29999999)::VARCHAR
-                   AS "Numero B",
+               '502' || (30000000 + (CASE WHEN f < 0.1 THEN far
+                                          ELSE ((a - a % 50) + off) % {n_subs} END)
+                                    * 37 % 29999999)::VARCHAR AS "Numero B",
                strftime(TIMESTAMP '2026-10-01' + to_seconds((t * 2592000)::BIGINT), '%d/%m/%Y')
                    AS Fecha,
                strftime(TIMESTAMP '2026-10-01' + to_seconds((t * 2592000)::BIGINT), '%H:%M:%S')
@@ -381,6 +383,11 @@ def bulk_csv(path: Path, n: int, seed: int = 1, n_subs: int = 500_000,
                'GT-C' || lpad(((a * 13 + (k * 3)::INT) % {n_cells})::VARCHAR, 4, '0') AS Celda
         FROM r) TO '{path}' (HEADER, DELIMITER ';')""")
     con.close()
+
+
+def bulk_number(a: int) -> str:
+    """The national number ``bulk_csv`` gives subscriber ``a``."""
+    return str(30000000 + a * 37 % 29999999)
 
 
 def main() -> None:

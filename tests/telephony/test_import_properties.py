@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from sabueso.telephony.normalise import normalise
 from sabueso.telephony.reader import load
+from sabueso.telephony.store import DDL
 from telephony.gen import cdr_gen
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -52,12 +53,13 @@ def test_any_dialect_reads_back_the_events(tmp_path: Path, line: str,
         return
     path = cdr_gen.write_production(events, tmp_path / "p.csv", d)
     con = duckdb.connect()
+    con.execute(DDL)
     load(con, path, None, "stage")
     out = normalise(con, "stage", region="GT", tz="America/Guatemala", date_order=None,
-                    where=str(path))
+                    where=str(path), import_id=1)
     assert out.rows_read == len(events) and out.rows_kept == len(events)
     rows = con.execute("SELECT line_no, line, peer, direction, kind, ts, duration, imei, "
-                       "imei_flag FROM norm ORDER BY line_no").fetchall()
+                       "imei_flag FROM events ORDER BY line_no").fetchall()
     first_line = rows[0][0]
     assert first_line == d.preamble + 2  # the header's line + 1, as in the file
     ambiguous = out.date_order_basis == "assumed"

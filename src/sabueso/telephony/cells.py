@@ -47,8 +47,10 @@ def _number(text: str | None) -> float | None:
     return float(found.group().replace(",", ".")) if found else None
 
 
-def normalise_cells(con: duckdb.DuckDBPyConnection, stage: str) -> tuple[int, int]:
-    """Fill temp tables ``cellnorm`` and ``rej`` from ``stage``; returns (read, kept)."""
+def normalise_cells(con: duckdb.DuckDBPyConnection, stage: str,
+                    import_id: int) -> tuple[int, int, int]:
+    """Insert the cells of ``stage`` into ``cells`` under ``import_id`` and what could not be
+    read into ``rejects`` (caller's transaction); returns (read, kept, rejected)."""
     rows = con.execute(f"SELECT line_no, part, cell, lat, lon, azimuth, beamwidth, name "
                        f"FROM {stage} ORDER BY line_no").fetchall()
     kept: list[tuple[object, ...]] = []
@@ -75,7 +77,8 @@ def normalise_cells(con: duckdb.DuckDBPyConnection, stage: str) -> tuple[int, in
                                         else [() for _ in names])
     con.register("_cells_arrow", pa.table({n: pa.array(list(c), t)
                                            for n, c, t in zip(names, cols, types, strict=True)}))
-    con.execute("CREATE OR REPLACE TEMP TABLE cellnorm AS SELECT * FROM _cells_arrow")
+    con.execute("INSERT INTO cells SELECT ?, line_no, cell, lat, lon, azimuth, beamwidth, name "
+                "FROM _cells_arrow", [import_id])
     con.unregister("_cells_arrow")
     rnames = ("line_no", "part", "severity", "column_name", "raw", "reason")
     rcols: list[tuple[object, ...]] = (list(zip(*rejected, strict=True)) if rejected
@@ -83,6 +86,6 @@ def normalise_cells(con: duckdb.DuckDBPyConnection, stage: str) -> tuple[int, in
     con.register("_rej_arrow", pa.table({n: pa.array(list(c), pa.int32() if n == "line_no"
                                                      else pa.string())
                                          for n, c in zip(rnames, rcols, strict=True)}))
-    con.execute("CREATE OR REPLACE TEMP TABLE rej AS SELECT * FROM _rej_arrow")
+    con.execute("INSERT INTO rejects SELECT ?, * FROM _rej_arrow", [import_id])
     con.unregister("_rej_arrow")
-    return len(rows), len(kept)
+    return len(rows), len(kept), sum(1 for r in rejected if r[2] == "error")

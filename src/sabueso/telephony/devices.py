@@ -53,22 +53,25 @@ def swaps(con: duckdb.DuckDBPyConnection, case: str, window_days: float = 7.0,
                     WHERE imei14 IS NOT NULL GROUP BY ALL)
               WINDOW w AS (PARTITION BY imei14 ORDER BY first))
         WHERE prev_line IS NOT NULL AND (prev_line <> line OR prev_imsi <> imsi)""").fetchall()
+    # takeover: lines that fall silent before the end, numbers that start after the beginning;
+    # contact sets are built only for those candidates
     take = con.execute(f"""WITH span AS (
             SELECT v, min(ts) AS first, max(ts) AS last FROM (
               SELECT line AS v, ts FROM events UNION ALL
               SELECT peer, ts FROM events WHERE peer LIKE '+%') GROUP BY v),
           bounds AS (SELECT min(ts) AS t0, max(ts) AS t1 FROM events),
+          cand AS (SELECT o.v AS old, n.v AS new, o.last, n.first
+              FROM (SELECT s.* FROM span s, bounds b WHERE s.last < b.t1 - INTERVAL 2 DAY) o,
+                   (SELECT s.* FROM span s, bounds b WHERE s.first > b.t0 + INTERVAL 2 DAY) n
+              WHERE o.v <> n.v AND n.first BETWEEN o.last - INTERVAL 1 DAY
+                                AND o.last + to_hours({float(window_days) * 24}::BIGINT)),
+          who AS (SELECT old AS v FROM cand UNION SELECT new FROM cand),
           pairs AS (SELECT DISTINCT v, w FROM (
-              SELECT line AS v, peer AS w FROM events WHERE peer LIKE '+%' AND kind <> 'data'
-              UNION ALL SELECT peer, line FROM events WHERE peer LIKE '+%'
-                                                     AND kind <> 'data')),
-          deg AS (SELECT v, count(*) AS n FROM pairs GROUP BY v),
-          act AS (SELECT s.* FROM span s JOIN deg d ON d.v = s.v AND d.n >= {int(min_contacts)}),
-          cand AS (SELECT o.v AS old, n.v AS new, o.last, n.first FROM act o, act n, bounds b
-              WHERE o.v <> n.v AND o.last < b.t1 - INTERVAL 2 DAY
-                AND n.first > b.t0 + INTERVAL 2 DAY
-                AND n.first BETWEEN o.last - INTERVAL 1 DAY
-                                AND o.last + to_hours({float(window_days) * 24}::BIGINT))
+              SELECT line AS v, peer AS w FROM events
+              WHERE peer LIKE '+%' AND kind <> 'data' AND line IN (SELECT v FROM who)
+              UNION ALL SELECT peer, line FROM events
+              WHERE peer LIKE '+%' AND kind <> 'data' AND peer IN (SELECT v FROM who))),
+          deg AS (SELECT v, count(*) AS n FROM pairs GROUP BY v)
         SELECT 'takeover', c.old, c.old, c.new, c.first,
                round(count(*) / any_value(d.n), 3) AS share,
                count(*) || '/' || any_value(d.n)
@@ -77,7 +80,7 @@ def swaps(con: duckdb.DuckDBPyConnection, case: str, window_days: float = 7.0,
         WHERE po.w NOT IN (c.old, c.new)
         GROUP BY c.old, c.new, c.first
         HAVING count(*) / any_value(d.n) >= {float(min_share)}
-        ORDER BY share DESC""").fetchall()
+        ORDER BY share DESC, c.old, c.new""").fetchall()
     con.execute("DROP TABLE _use")
     rows = sorted(handset + sim, key=lambda r: (r[0], r[4], str(r[1]))) + take
     return Result("swaps", case, ["kind", "subject", "old", "new", "at", "score", "detail"],

@@ -76,9 +76,10 @@ class ImportResult:
                 **self.details, "rejects": self.rejects}
 
 
-def _derive(con: duckdb.DuckDBPyConnection, path: Path, where: str, kind: str,
-            material: dict[str, Any]) -> dict[str, Any]:
-    """Stage and normalise one file into temp tables (``norm`` or ``cellnorm``, ``rej``)."""
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, where: str, kind: str,
+           material: dict[str, Any]) -> tuple[dict[str, Any], Mapping | None]:
+    """Read one file's text into the temp view ``stage`` (before any transaction: the rows'
+    order in the file is their rowid in the staging table)."""
     mapping = None
     if material.get("mapping"):
         m = material["mapping"]
@@ -87,42 +88,33 @@ def _derive(con: duckdb.DuckDBPyConnection, path: Path, where: str, kind: str,
     try:
         layout = load(con, path, mapping, "stage", aliases, kind)
     except InputError as exc:
-        exc.location = where + (exc.location[len(str(path)):] if exc.location and
-                                exc.location.startswith(str(path)) else "")
+        if exc.location and exc.location.startswith(str(path)):
+            exc.location = where + exc.location[len(str(path)):]
         raise
+    return layout.as_dict(), mapping
+
+
+def _unstage(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP VIEW IF EXISTS stage")
+    con.execute("DROP TABLE IF EXISTS _csv")
+
+
+def _derive(con: duckdb.DuckDBPyConnection, layout: dict[str, Any], mapping: Mapping | None,
+            where: str, kind: str, material: dict[str, Any], import_id: int,
+            label: str | None) -> dict[str, Any]:
+    """The staged file into the store under ``import_id`` (inside the caller's transaction)."""
     if kind == "cells":
-        read, kept = normalise_cells(con, "stage")
-        rejected = int((con.execute("SELECT count(*) FROM rej WHERE severity = 'error'")
-                        .fetchone() or (0,))[0])
+        read, kept, rejected = normalise_cells(con, "stage", import_id)
         outcome: dict[str, Any] = {"rows_read": read, "rows_kept": kept,
                                    "rows_rejected": rejected}
     else:
         order = material.get("date_order") or (mapping.date_order if mapping else None)
         outcome = normalise(con, "stage", region=material["region"], tz=material["tz"],
-                            date_order=order, where=where).as_dict()
-    con.execute("DROP TABLE stage")
-    return {"layout": layout.as_dict(), **outcome}
-
-
-def _write(con: duckdb.DuckDBPyConnection, import_id: int, item_id: int, kind: str,
-           label: str | None, kept: int) -> None:
-    """Move the temp tables into the store (inside the caller's DuckDB transaction)."""
-    con.execute("DELETE FROM events WHERE import_id = ?", [import_id])
-    con.execute("DELETE FROM cells WHERE import_id = ?", [import_id])
-    con.execute("DELETE FROM rejects WHERE import_id = ?", [import_id])
-    con.execute("DELETE FROM imports WHERE import_id = ?", [import_id])
-    if kind == "cells":
-        con.execute("INSERT INTO cells SELECT ?, ?, line_no, cell, lat, lon, azimuth, "
-                    "beamwidth, name FROM cellnorm", [import_id, item_id])
-    else:
-        cols = ", ".join(store.EVENT_COLUMNS)
-        con.execute(f"INSERT INTO events (import_id, item_id, label, {cols}) "
-                    f"SELECT ?, ?, ?, {cols} FROM norm ORDER BY line, ts",
-                    [import_id, item_id, label])
-    con.execute("INSERT INTO rejects SELECT ?, line_no, part, severity, column_name, raw, "
-                "reason FROM rej", [import_id])
-    con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?)",
-                [import_id, kind, label, item_id, kept])
+                            date_order=order, where=where, import_id=import_id,
+                            label=label).as_dict()
+    con.execute("INSERT INTO imports VALUES (?, NULL, ?, ?, ?, NULL, ?)",
+                [import_id, material.get("key"), kind, label, outcome["rows_kept"]])
+    return {"layout": layout, **outcome}
 
 
 def _item_for(ws: Workspace, case: CaseRow, path: Path,
@@ -145,11 +137,11 @@ def _item_for(ws: Workspace, case: CaseRow, path: Path,
     return int(row.id), int(row.no), str(row.blob_sha256)
 
 
-def _rejects(con: duckdb.DuckDBPyConnection, import_id: int,
+def _rejects(con: duckdb.DuckDBPyConnection, sql_id: int,
              limit: int = 50) -> list[dict[str, Any]]:
-    rows = con.execute("SELECT line_no, part, severity, column_name, raw, reason FROM rejects "
-                       "WHERE import_id = ? ORDER BY severity, line_no LIMIT ?",
-                       [import_id, limit]).fetchall()
+    rows = con.execute("SELECT r.line_no, r.part, r.severity, r.column_name, r.raw, r.reason "
+                       "FROM rejects r JOIN imports i USING (import_id) WHERE i.sql_id = ? "
+                       "ORDER BY r.severity, r.line_no LIMIT ?", [sql_id, limit]).fetchall()
     return [{"line": r[0], "sheet": r[1] or None, "severity": r[2], "column": r[3],
              "raw": r[4], "reason": r[5]} for r in rows]
 
@@ -198,37 +190,43 @@ def _import_one(ws: Workspace, case: CaseRow, actor: str, con: duckdb.DuckDBPyCo
                             json.loads(found.options).get("outcome", {}),
                             _rejects(con, int(found.id)))
     # read first: a file that cannot be imported leaves the case as it was
-    outcome = _derive(con, path, str(path), opts.kind, material)
-    item_id, item_no, stored = _item_for(ws, case, path, opts)
-    if stored != sha256:  # the file changed while it was read
-        raise InputError("error.telephony_changed", location=str(path))
-    options = {**material, "outcome": {k: v for k, v in outcome.items()
-                                       if k not in ("rows_read", "rows_kept", "rows_rejected")}}
-    details = {"item": item_no, "sha256": sha256, "kind": opts.kind, "label": opts.label,
-               "operator": opts.operator, "region": region, "tz": tz,
-               "mapping": material["mapping"], "rows_read": outcome["rows_read"],
-               "rows_kept": outcome["rows_kept"], "rows_rejected": outcome["rows_rejected"],
-               "date_order": outcome.get("date_order"), "importer_version": IMPORTER_VERSION}
-    with ws.db.begin() as conn:
-        import_id = int(conn.execute(insert(telephony_imports).values(
-            case_id=case.id, item_id=item_id, kind=opts.kind, key=key, label=opts.label,
-            operator=opts.operator, region=region, zone=tz, options=canonical_json(options),
-            rows_read=outcome["rows_read"], rows_kept=outcome["rows_kept"],
-            rows_rejected=outcome["rows_rejected"], importer_version=IMPORTER_VERSION,
-            imported_at=utcnow(), imported_by=actor)
-            .returning(telephony_imports.c.id)).scalar_one())
-        ledger.append(conn, chain=case.chain, actor=actor, action="telephony.import",
-                      subject=f"item:{item_no}", case_id=case.id,
-                      details={"import": import_id, **details})
-        con.execute("BEGIN TRANSACTION")
-        try:
-            _write(con, import_id, item_id, opts.kind, opts.label, outcome["rows_kept"])
+    layout, mapping = _stage(con, path, str(path), opts.kind, material)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        local = store.next_import_id(con)
+        outcome = _derive(con, layout, mapping, str(path), opts.kind, {**material, "key": key},
+                          local, opts.label)
+        item_id, item_no, stored = _item_for(ws, case, path, opts)
+        if stored != sha256:  # the file changed while it was read
+            raise InputError("error.telephony_changed", location=str(path))
+        options = {**material, "outcome": {
+            k: v for k, v in outcome.items()
+            if k not in ("rows_read", "rows_kept", "rows_rejected")}}
+        details = {"item": item_no, "sha256": sha256, "kind": opts.kind, "label": opts.label,
+                   "operator": opts.operator, "region": region, "tz": tz,
+                   "mapping": material["mapping"], "rows_read": outcome["rows_read"],
+                   "rows_kept": outcome["rows_kept"], "rows_rejected": outcome["rows_rejected"],
+                   "date_order": outcome.get("date_order"),
+                   "importer_version": IMPORTER_VERSION}
+        with ws.db.begin() as conn:
+            import_id = int(conn.execute(insert(telephony_imports).values(
+                case_id=case.id, item_id=item_id, kind=opts.kind, key=key, label=opts.label,
+                operator=opts.operator, region=region, zone=tz, options=canonical_json(options),
+                rows_read=outcome["rows_read"], rows_kept=outcome["rows_kept"],
+                rows_rejected=outcome["rows_rejected"], importer_version=IMPORTER_VERSION,
+                imported_at=utcnow(), imported_by=actor)
+                .returning(telephony_imports.c.id)).scalar_one())
+            ledger.append(conn, chain=case.chain, actor=actor, action="telephony.import",
+                          subject=f"item:{item_no}", case_id=case.id,
+                          details={"import": import_id, **details})
+            con.execute("UPDATE imports SET sql_id = ?, item_id = ? WHERE import_id = ?",
+                        [import_id, item_id, local])
             con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    for name in ("norm", "cellnorm", "rej"):
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        _unstage(con)
     return ImportResult(str(path), item_no, import_id, opts.kind, False,
                         outcome["rows_read"], outcome["rows_kept"], outcome["rows_rejected"],
                         options["outcome"], _rejects(con, import_id))
@@ -242,23 +240,38 @@ def sync(ws: Workspace, case: CaseRow, con: duckdb.DuckDBPyConnection) -> int:
                             .join(items, items.c.id == telephony_imports.c.item_id)
                             .where(telephony_imports.c.case_id == case.id)
                             .order_by(telephony_imports.c.id)).all()
-    known = {int(r.id) for r in rows}
-    held = {int(r[0]) for r in con.execute("SELECT import_id FROM imports").fetchall()}
-    for stray in held - known:  # written by an import whose database commit failed
-        con.execute("BEGIN TRANSACTION")
-        for table in ("events", "cells", "rejects", "imports"):
-            con.execute(f"DELETE FROM {table} WHERE import_id = ?", [stray])
-        con.execute("COMMIT")
+    known = {(int(r.id), str(r.key)) for r in rows}
+    held = con.execute("SELECT import_id, sql_id, key FROM imports").fetchall()
+    kept = set()
+    for local, sql_id, key in held:
+        if sql_id is None or (int(sql_id), str(key)) not in known:
+            # written by an import whose database commit failed, or of another database
+            con.execute("BEGIN TRANSACTION")
+            store.drop_import(con, int(local))
+            con.execute("COMMIT")
+        else:
+            kept.add(int(sql_id))
     redone = 0
     for r in rows:
-        if int(r.id) in held:
+        if int(r.id) in kept:
             continue
         material = json.loads(r.options)
         material.pop("outcome", None)
-        _derive(con, ws.vault.path_for(r.blob_sha256), r.name, r.kind, material)
+        layout, mapping = _stage(con, ws.vault.path_for(r.blob_sha256), r.name, r.kind,
+                                 material)
         con.execute("BEGIN TRANSACTION")
-        _write(con, int(r.id), int(r.item_id), r.kind, r.label, int(r.rows_kept))
-        con.execute("COMMIT")
+        try:
+            local = store.next_import_id(con)
+            _derive(con, layout, mapping, r.name, r.kind, {**material, "key": r.key}, local,
+                    r.label)
+            con.execute("UPDATE imports SET sql_id = ?, item_id = ? WHERE import_id = ?",
+                        [int(r.id), int(r.item_id), local])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            _unstage(con)
         redone += 1
     return redone
 

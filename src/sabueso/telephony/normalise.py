@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from sabueso.core.errors import InputError
-from sabueso.telephony.phones import canonical
+from sabueso.telephony.phones import canonical, sql_fast
 
 _TS = (r"^\s*(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4}))"
        r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,](\d{1,6}))?\s*([AaPp])?\.?\s?(?:[Mm]\.?)?)?"
@@ -98,107 +98,125 @@ def _map_table(con: duckdb.DuckDBPyConnection, name: str, pairs: dict[str, Any],
     con.unregister(f"_{name}_arrow")
 
 
-def _decide_order(con: duckdb.DuckDBPyConnection, forced: str | None,
+def _decide_order(con: duckdb.DuckDBPyConnection, stage: str, forced: str | None,
                   where: str) -> tuple[str | None, str]:
-    p1, p2, n = con.execute(
-        "SELECT max(TRY_CAST(t.p1 AS INT)), max(TRY_CAST(t.p2 AS INT)), count(t.p1) "
-        "FROM _ts t WHERE t.p1 <> ''").fetchone() or (None, None, 0)
+    """Day/month order of the whole file, from the distinct leading dates of all its rows."""
     if forced:
         return forced, "given"
-    if not n:
+    heads = con.execute(f"""SELECT DISTINCT regexp_extract(coalesce(datetime, date),
+            '^\\s*(\\d{{1,2}})[-/.](\\d{{1,2}})[-/.]\\d{{2,4}}', ['p1', 'p2']) AS h
+        FROM {stage}""").fetchall()
+    firsts = [int(h[0]["p1"]) for h in heads if h[0] and h[0]["p1"]]
+    seconds = [int(h[0]["p2"]) for h in heads if h[0] and h[0]["p2"]]
+    if not firsts:
         return "ymd", "iso"
-    if (p1 or 0) > 12 and (p2 or 0) > 12:
+    if max(firsts) > 12 and max(seconds) > 12:
         raise InputError("error.telephony_date_order", location=where)
-    if (p1 or 0) > 12:
+    if max(firsts) > 12:
         return "dmy", "data"
-    if (p2 or 0) > 12:
+    if max(seconds) > 12:
         return "mdy", "data"
     return "dmy", "assumed"
 
 
+_TXT = ("CASE WHEN datetime IS NOT NULL THEN datetime WHEN time IS NOT NULL THEN "
+        "regexp_extract(date, '^\\S+') || ' ' || regexp_extract(time, "
+        "'\\d{1,2}:\\d{2}.*$') ELSE date END")
+
+
+def _fast_format(con: duckdb.DuckDBPyConnection, stage: str, order: str | None) -> str | None:
+    """The ``strptime`` format most of the file's instants are written in (for the order
+    decided), tried on the first rows; None when none fits. Rows it does not read (offsets,
+    AM/PM, Excel serials, odd rows) go through the regular expression instead."""
+    dates = {"dmy": ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"],
+             "mdy": ["%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y"]}.get(order or "", ["%Y-%m-%d"])
+    candidates = [d + t for d in dates for t in (" %H:%M:%S", "T%H:%M:%S", " %H:%M")]
+    counts = con.execute(
+        "SELECT " + ", ".join(f"count(try_strptime(trim(txt), '{c}'))" for c in candidates)
+        + f", count(*) FROM (SELECT {_TXT} AS txt FROM {stage} LIMIT 500)").fetchone()
+    if not counts or not counts[-1]:
+        return None
+    best = max(range(len(candidates)), key=lambda i: counts[i])
+    return candidates[best] if counts[best] * 2 >= counts[-1] else None
+
+
+def _instant_sql(order: str | None, zone: str) -> str:
+    """UTC instant of the parsed text ``m`` (struct of ``_TS`` groups) and ``txt``."""
+    day, month = ("m.p1", "m.p2") if order == "dmy" else ("m.p2", "m.p1")
+    local = f"""try(make_timestamp(
+        CASE WHEN m.y1 <> '' THEN m.y1::INT WHEN length(m.y2) = 2 THEN 2000 + m.y2::INT
+             ELSE TRY_CAST(m.y2 AS INT) END,
+        CASE WHEN m.y1 <> '' THEN m.m1::INT ELSE TRY_CAST({month} AS INT) END,
+        CASE WHEN m.y1 <> '' THEN m.d1::INT ELSE TRY_CAST({day} AS INT) END,
+        CASE WHEN m.ap = '' THEN coalesce(TRY_CAST(m.hh AS INT), 0)
+             ELSE coalesce(TRY_CAST(m.hh AS INT), 0) % 12
+                  + CASE WHEN upper(m.ap) = 'P' THEN 12 ELSE 0 END END,
+        coalesce(TRY_CAST(m.mi AS INT), 0),
+        coalesce(TRY_CAST(m.ss AS DOUBLE), 0) + coalesce(TRY_CAST('0.' || m.fr AS DOUBLE), 0)))"""
+    serial = (f"CASE WHEN m.y1 = '' AND m.p1 = '' AND regexp_full_match(trim(txt), "
+              f"'{_SERIAL}') THEN TIMESTAMP '1899-12-30' + to_microseconds("
+              "(TRY_CAST(trim(txt) AS DOUBLE) * 86400000000)::BIGINT) ELSE " + local + " END")
+    return f"""CASE WHEN m.off IN ('Z', 'UTC', 'GMT') THEN {local}
+             WHEN m.off <> '' THEN {local} - to_minutes(
+                  (CASE WHEN m.off[1] = '-' THEN -1 ELSE 1 END) *
+                  (substr(replace(m.off, ':', ''), 2, 2)::INT * 60
+                   + substr(replace(m.off, ':', ''), 4, 2)::INT))
+             ELSE timezone('UTC', timezone('{zone}', {serial})) END"""
+
+
 def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None, tz: str,
-              date_order: str | None, where: str) -> Outcome:
-    """Fill temp tables ``norm`` (events, no import ids yet) and ``rej`` from ``stage``."""
-    # numbers: distinct written values through phonenumbers, joined back
-    raws = [r[0] for r in con.execute(
-        f"SELECT DISTINCT v FROM (SELECT line AS v FROM {stage} UNION ALL SELECT a FROM {stage}"
-        f" UNION ALL SELECT b FROM {stage}) WHERE v IS NOT NULL").fetchall()]
-    _map_table(con, "_num", {r: (canonical(r, region),) for r in raws}, ("v",))
+              date_order: str | None, where: str, import_id: int,
+              label: str | None = None) -> Outcome:
+    """Insert the events of ``stage`` (one pass, in the caller's transaction) into ``events``
+    under ``import_id``, and what did not parse into ``rejects``."""
+    # numbers: distinct written values; the common forms in SQL, the rest through phonenumbers
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _num AS SELECT k, {sql_fast('k', region)} AS v
+        FROM (SELECT DISTINCT k FROM (SELECT line AS k FROM {stage} UNION ALL
+              SELECT a FROM {stage} UNION ALL SELECT b FROM {stage}) WHERE k IS NOT NULL)""")
+    slow = [r[0] for r in con.execute("SELECT k FROM _num WHERE v IS NULL").fetchall()]
+    if slow:
+        _map_table(con, "_slow", {r: (canonical(r, region) or None,) for r in slow}, ("v",))
+        con.execute("UPDATE _num SET v = _slow.v FROM _slow WHERE _num.k = _slow.k")
+        con.execute("DROP TABLE _slow")
     types = [r[0] for r in con.execute(
         f"SELECT DISTINCT coalesce(type, '') FROM {stage}").fetchall()]
     _map_table(con, "_typ", {t: classify(t) for t in types}, ("kind", "dir"))
     dirs = [r[0] for r in con.execute(
         f"SELECT DISTINCT coalesce(direction, '') FROM {stage}").fetchall()]
     _map_table(con, "_dir", {d: (classify(d)[1] if d else None,) for d in dirs}, ("dir",))
-    # instants: one text per row (date part of the date column + time column), parsed by regex
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _ts AS SELECT line_no,
-        CASE WHEN datetime IS NOT NULL THEN datetime
-             WHEN time IS NOT NULL THEN regexp_extract(date, '^\\S+') || ' ' ||
-                  regexp_extract(time, '\\d{{1,2}}:\\d{{2}}.*$')
-             ELSE date END AS txt,
-        unnest(regexp_extract(CASE WHEN datetime IS NOT NULL THEN datetime
-             WHEN time IS NOT NULL THEN regexp_extract(date, '^\\S+') || ' ' ||
-                  regexp_extract(time, '\\d{{1,2}}:\\d{{2}}.*$')
-             ELSE date END, '{_TS}', {_TS_NAMES}))
-        FROM {stage}""")
-    order, basis = _decide_order(con, date_order, where)
-    day, month = ("p1", "p2") if order == "dmy" else ("p2", "p1")
-    local = f"""try(make_timestamp(
-        CASE WHEN y1 <> '' THEN y1::INT WHEN length(y2) = 2 THEN 2000 + y2::INT
-             ELSE TRY_CAST(y2 AS INT) END,
-        CASE WHEN y1 <> '' THEN m1::INT ELSE TRY_CAST({month} AS INT) END,
-        CASE WHEN y1 <> '' THEN d1::INT ELSE TRY_CAST({day} AS INT) END,
-        coalesce(TRY_CAST(hh AS INT), 0) % 12 * (CASE WHEN ap = '' THEN 0 ELSE 1 END)
-          + CASE WHEN ap = '' THEN coalesce(TRY_CAST(hh AS INT), 0)
-                 WHEN upper(ap) = 'P' THEN 12 ELSE 0 END,
-        coalesce(TRY_CAST(mi AS INT), 0),
-        coalesce(TRY_CAST(ss AS DOUBLE), 0) + coalesce(TRY_CAST('0.' || fr AS DOUBLE), 0)))"""
+    order, basis = _decide_order(con, stage, date_order, where)
     zone = tz.replace("'", "''")
-    serial = (f"CASE WHEN y1 = '' AND p1 = '' AND regexp_full_match(trim(txt), '{_SERIAL}') "
-              "THEN TIMESTAMP '1899-12-30' + to_microseconds("
-              "(TRY_CAST(trim(txt) AS DOUBLE) * 86400000000)::BIGINT) ELSE " + local + " END")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _tsv AS SELECT line_no, txt,
-        CASE WHEN off IN ('Z', 'UTC', 'GMT') THEN {local}
-             WHEN off <> '' THEN {local} - to_minutes(
-                  (CASE WHEN off[1] = '-' THEN -1 ELSE 1 END) *
-                  (substr(replace(off, ':', ''), 2, 2)::INT * 60
-                   + substr(replace(off, ':', ''), 4, 2)::INT))
-             ELSE timezone('UTC', timezone('{zone}', {serial})) END AS ts,
-        CASE WHEN off <> '' THEN 'offset' ELSE 'local' END AS ts_basis
-        FROM _ts""")
+    txt = _TXT
+    fmt = _fast_format(con, stage, order)
+    fast_ts = f"try_strptime(trim(txt), '{fmt}')" if fmt else "NULL::TIMESTAMP"
     # the production's own line: the number in most rows, when it is in at least half of them
-    target = con.execute(f"""SELECT v, count(*) c FROM (
-            SELECT n.v, s.line_no FROM {stage} s JOIN _num n ON n.k = s.line
-            UNION SELECT n.v, s.line_no FROM {stage} s JOIN _num n ON n.k = s.a
-            UNION SELECT n.v, s.line_no FROM {stage} s JOIN _num n ON n.k = s.b)
-        GROUP BY v ORDER BY c DESC, v LIMIT 2""").fetchall()
+    target = con.execute(f"""SELECT n.v, sum(c) AS c FROM (
+            SELECT k, count(*) AS c FROM (SELECT line AS k FROM {stage} UNION ALL
+                SELECT a FROM {stage} WHERE a IS DISTINCT FROM line UNION ALL
+                SELECT b FROM {stage} WHERE b IS DISTINCT FROM line) GROUP BY k) r
+        JOIN _num n ON n.k = r.k GROUP BY n.v ORDER BY c DESC, n.v LIMIT 2""").fetchall()
     total = con.execute(f"SELECT count(*) FROM {stage}").fetchone()
     rows_read = int(total[0]) if total else 0
     # a tie (both columns constant) names no target: the direction decides then
     tgt = str(target[0][0]) if target and rows_read and target[0][1] * 2 >= rows_read and (
         len(target) == 1 or target[1][1] < target[0][1]) else None
     tq = "NULL" if tgt is None else "'" + tgt.replace("'", "''") + "'"
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _ev AS SELECT s.line_no, s.part,
-        nl.v AS l, na.v AS av, nb.v AS bv, s.a AS a_raw, s.b AS b_raw,
-        coalesce(d.dir, ty.dir) AS d0, coalesce(ty.kind, 'voice') AS kind,
-        t.ts, t.txt AS ts_text, t.ts_basis,
-        CASE WHEN s.duration IS NULL THEN NULL
-             WHEN s.duration LIKE '%:%' THEN (
-               list_reduce(list_transform(string_split(s.duration, ':'),
-                           lambda x: TRY_CAST(trim(x) AS DOUBLE)),
-                           lambda acc, x: acc * 60 + x))::INT
-             ELSE TRY_CAST(replace(s.duration, ',', '.') AS DOUBLE)::INT END AS duration,
-        s.duration AS duration_raw,
-        s.imei AS imei_raw,
-        regexp_replace(regexp_replace(s.imei, '\\.0+$', ''), '[^0-9]', '', 'g') AS imei_d,
-        s.imsi AS imsi_raw, regexp_replace(s.imsi, '[^0-9]', '', 'g') AS imsi_d,
-        upper(trim(s.cell)) AS cell
-        FROM {stage} s JOIN _tsv t USING (line_no)
-        LEFT JOIN _num nl ON nl.k = s.line LEFT JOIN _num na ON na.k = s.a
-        LEFT JOIN _num nb ON nb.k = s.b
-        LEFT JOIN _typ ty ON ty.k = coalesce(s.type, '')
-        LEFT JOIN _dir d ON d.k = coalesce(s.direction, '')""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE norm AS SELECT line_no, part,
+    con.execute(f"""INSERT INTO events (import_id, label, line_no, part, line, peer,
+            direction, kind, ts, duration, imei, imei14, imei_flag, imsi, cell)
+        WITH p AS (SELECT s.line_no, s.part, s.duration AS dur, s.imei AS imei_raw,
+                          regexp_replace(regexp_replace(s.imei, '\\.0+$', ''), '[^0-9]', '',
+                                         'g') AS imei_d,
+                          regexp_replace(s.imsi, '[^0-9]', '', 'g') AS imsi_d, s.cell,
+                          {txt} AS txt, nl.v AS l, na.v AS av, nb.v AS bv,
+                          coalesce(d.dir, ty.dir) AS d0, coalesce(ty.kind, 'voice') AS kind
+                   FROM {stage} s LEFT JOIN _num nl ON nl.k = s.line
+                   LEFT JOIN _num na ON na.k = s.a LEFT JOIN _num nb ON nb.k = s.b
+                   LEFT JOIN _typ ty ON ty.k = coalesce(s.type, '')
+                   LEFT JOIN _dir d ON d.k = coalesce(s.direction, '')),
+             f AS (SELECT p.*, {fast_ts} AS fts FROM p),
+             q AS (SELECT f.*, CASE WHEN fts IS NULL THEN
+                          regexp_extract(txt, '{_TS}', {_TS_NAMES}) END AS m FROM f)
+        SELECT $import_id, $label, line_no, part,
         CASE WHEN l IS NOT NULL THEN l
              WHEN {tq} IS NOT NULL AND av = {tq} THEN av
              WHEN {tq} IS NOT NULL AND bv = {tq} THEN bv
@@ -212,7 +230,14 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
         coalesce(d0, CASE WHEN coalesce(l, {tq}) IS NULL THEN NULL
                           WHEN av = coalesce(l, {tq}) THEN 'out'
                           WHEN bv = coalesce(l, {tq}) THEN 'in' END) AS direction,
-        kind, ts, ts_text, ts_basis, duration, duration_raw, a_raw, b_raw,
+        kind, CASE WHEN fts IS NOT NULL THEN timezone('UTC', timezone('{zone}', fts))
+                   ELSE {_instant_sql(order, zone)} END AS ts,
+        CASE WHEN dur IS NULL THEN NULL
+             WHEN dur LIKE '%:%' THEN (
+               list_reduce(list_transform(string_split(dur, ':'),
+                           lambda x: TRY_CAST(trim(x) AS DOUBLE)),
+                           lambda acc, x: acc * 60 + x))::INT
+             ELSE TRY_CAST(replace(dur, ',', '.') AS DOUBLE)::INT END AS duration,
         CASE WHEN length(imei_d) BETWEEN 14 AND 16
                   AND NOT regexp_matches(imei_raw, '[eE][+]?[0-9]') THEN imei_d END AS imei,
         CASE WHEN length(imei_d) BETWEEN 14 AND 16
@@ -224,25 +249,32 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
              WHEN length(imei_d) = 14 THEN 'no_check_digit'
              WHEN length(imei_d) IN (12, 13) THEN 'leading_zero_lost'
              WHEN length(imei_d) NOT BETWEEN 14 AND 16 THEN 'not_an_imei' END AS imei_flag,
-        imei_raw,
-        CASE WHEN length(imsi_d) BETWEEN 14 AND 15 THEN imsi_d END AS imsi, imsi_raw, cell
-        FROM _ev""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE rej AS
-        SELECT line_no, part, 'error' AS severity, 'datetime' AS column_name, ts_text AS raw,
-               'unreadable_instant' AS reason FROM norm WHERE ts IS NULL
-        UNION ALL SELECT line_no, part, 'error', 'a', coalesce(a_raw, b_raw, ''),
-               'no_number' FROM norm WHERE ts IS NOT NULL AND line IS NULL
-        UNION ALL SELECT line_no, part, 'warning', 'imei', imei_raw, imei_flag
-               FROM norm WHERE imei_flag IN ('excel_scientific', 'excel_float',
-                                             'leading_zero_lost', 'not_an_imei')
-        UNION ALL SELECT line_no, part, 'warning', 'duration', duration_raw,
-               'unreadable_duration' FROM norm WHERE duration_raw IS NOT NULL
-                                                 AND duration IS NULL""")
-    con.execute("DELETE FROM norm WHERE ts IS NULL OR line IS NULL")
-    counts = con.execute("SELECT (SELECT count(*) FROM norm), "
-                         "(SELECT count(*) FROM rej WHERE severity = 'error'), "
-                         "(SELECT count(*) FROM rej WHERE severity = 'warning')").fetchone()
+        CASE WHEN length(imsi_d) BETWEEN 14 AND 15 THEN imsi_d END AS imsi,
+        upper(trim(cell)) AS cell
+        FROM q""", {"import_id": import_id, "label": label})
+    # what did not parse: the rows' written values, from the staged text
+    con.execute(f"""INSERT INTO rejects
+        SELECT $i, s.line_no, s.part, 'error', 'datetime', {txt}, 'unreadable_instant'
+          FROM events e JOIN {stage} s USING (line_no) WHERE e.import_id = $i AND e.ts IS NULL
+        UNION ALL SELECT $i, s.line_no, s.part, 'error', 'a', coalesce(s.a, s.b, s.line, ''),
+               'no_number' FROM events e JOIN {stage} s USING (line_no)
+          WHERE e.import_id = $i AND e.ts IS NOT NULL AND e.line IS NULL
+        UNION ALL SELECT $i, s.line_no, s.part, 'warning', 'imei', s.imei, e.imei_flag
+          FROM events e JOIN {stage} s USING (line_no) WHERE e.import_id = $i
+           AND e.imei_flag IN ('excel_scientific', 'excel_float', 'leading_zero_lost',
+                               'not_an_imei')
+        UNION ALL SELECT $i, s.line_no, s.part, 'warning', 'duration', s.duration,
+               'unreadable_duration' FROM events e JOIN {stage} s USING (line_no)
+          WHERE e.import_id = $i AND e.duration IS NULL AND s.duration IS NOT NULL""",
+                {"i": import_id})
+    con.execute("DELETE FROM events WHERE import_id = $i AND (ts IS NULL OR line IS NULL)",
+                {"i": import_id})
+    counts = con.execute(
+        "SELECT (SELECT count(*) FROM events WHERE import_id = $i), "
+        "(SELECT count(*) FROM rejects WHERE import_id = $i AND severity = 'error'), "
+        "(SELECT count(*) FROM rejects WHERE import_id = $i AND severity = 'warning')",
+        {"i": import_id}).fetchone()
     kept, rejected, warnings = (int(x) for x in counts) if counts else (0, 0, 0)
-    for name in ("_num", "_typ", "_dir", "_ts", "_tsv", "_ev"):
+    for name in ("_num", "_typ", "_dir"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return Outcome(rows_read, kept, rejected, warnings, order, basis, tgt)

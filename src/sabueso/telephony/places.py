@@ -66,8 +66,9 @@ def intersect(con: duckdb.DuckDBPyConnection, case: str, labels: list[str],
 
 def timeline(con: duckdb.DuckDBPyConnection, case: str, number: str) -> Result:
     cur = con.execute("""SELECT e.ts AS time, e.kind, e.direction, e.peer, e.duration,
-            e.cell, c.lat, c.lon, c.azimuth, c.name, e.item_id AS item, e.line_no AS line
+            e.cell, c.lat, c.lon, c.azimuth, c.name, i.item_id AS item, e.line_no AS line
         FROM (SELECT DISTINCT ON (ts, kind, peer, cell) * FROM events WHERE line = $n) e
+        JOIN imports i ON i.import_id = e.import_id
         LEFT JOIN (SELECT cell, any_value(lat) AS lat, any_value(lon) AS lon,
                           any_value(azimuth) AS azimuth, any_value(name) AS name
                    FROM cells GROUP BY cell) c ON c.cell = e.cell

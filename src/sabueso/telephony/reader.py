@@ -119,8 +119,10 @@ def _stage_columns(fields: tuple[str, ...]) -> str:
 
 
 def create_stage(con: duckdb.DuckDBPyConnection, table: str, fields: tuple[str, ...]) -> None:
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (line_no INTEGER, part VARCHAR, "
+    """An empty staging table ``_csv`` and the view ``table`` over it."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _csv (line_no INTEGER, part VARCHAR, "
                 f"{_stage_columns(fields)})")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM _csv")
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None, table: str,
@@ -129,18 +131,18 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None
     found = match_headers(headers, mapping, aliases)
     _check(path, "", headers, found, kind)
     fields = tuple(aliases)
-    create_stage(con, table, fields)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers))) + "}"
     enc = {"utf-8": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}[encoding]
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _csv AS SELECT * FROM read_csv(
         {_sql_str(str(path))}, delim={_sql_str(delim)}, header=false, skip={index + 1},
         columns={columns}, all_varchar=true, null_padding=true, strict_mode=false,
         auto_detect=false, quote='"', escape='"', encoding={_sql_str(enc)})""")
-    picks = ", ".join(f"nullif(trim(c{found[f]}), '')" if f in found else "NULL"
+    # no trimming here (it would cost as much as reading): every use of a field cleans it
+    picks = ", ".join((f"c{found[f]}" if f in found else "NULL::VARCHAR") + f' AS "{f}"'
                       for f in fields)
-    con.execute(f"INSERT INTO {table} SELECT (rowid + {index + 2})::INTEGER, '', {picks} "
-                "FROM _csv")
-    con.execute("DROP TABLE _csv")
+    # the staged rows are a view: the text is read once, and rowid is the data row's order
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT "
+                f"(rowid + {index + 2})::INTEGER AS line_no, '' AS part, {picks} FROM _csv")
     return Layout("csv", encoding, delim, [{"part": "", "header_line": index + 1,
                                            "columns": {f: headers[i] for f, i in found.items()}}])
 
@@ -206,7 +208,7 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | Non
                               **{f: pa.array(cols[2 + i], pa.string())
                                  for i, f in enumerate(fields)}})
             con.register("_sheet", arrow)
-            con.execute(f"INSERT INTO {table} SELECT * FROM _sheet")
+            con.execute("INSERT INTO _csv SELECT * FROM _sheet")
             con.unregister("_sheet")
         layout.parts.append({"part": name, "header_line": index + 1,
                              "columns": {f: headers[i] for f, i in found.items()}})

@@ -17,22 +17,20 @@ import duckdb
 from sabueso.cases.access import CaseRow
 from sabueso.workspace import Workspace
 
+STORE_VERSION = 2
 DDL = """
-CREATE TABLE IF NOT EXISTS imports (import_id INTEGER PRIMARY KEY, kind VARCHAR,
-    label VARCHAR, item_id INTEGER, rows_kept BIGINT);
-CREATE TABLE IF NOT EXISTS events (import_id INTEGER, item_id INTEGER, line_no INTEGER,
-    part VARCHAR, label VARCHAR, line VARCHAR, peer VARCHAR, direction VARCHAR,
-    kind VARCHAR, ts TIMESTAMP, ts_text VARCHAR, ts_basis VARCHAR, duration INTEGER,
-    imei VARCHAR, imei14 VARCHAR, imei_flag VARCHAR, imsi VARCHAR, cell VARCHAR,
-    a_raw VARCHAR, b_raw VARCHAR);
-CREATE TABLE IF NOT EXISTS cells (import_id INTEGER, item_id INTEGER, line_no INTEGER,
-    cell VARCHAR, lat DOUBLE, lon DOUBLE, azimuth DOUBLE, beamwidth DOUBLE, name VARCHAR);
+CREATE TABLE IF NOT EXISTS meta (version INTEGER);
+CREATE TABLE IF NOT EXISTS imports (import_id INTEGER PRIMARY KEY, sql_id INTEGER,
+    key VARCHAR, kind VARCHAR, label VARCHAR, item_id INTEGER, rows_kept BIGINT);
+CREATE TABLE IF NOT EXISTS events (import_id INTEGER, line_no INTEGER, part VARCHAR,
+    label VARCHAR, line VARCHAR, peer VARCHAR, direction VARCHAR, kind VARCHAR,
+    ts TIMESTAMP, duration INTEGER, imei VARCHAR, imei14 VARCHAR, imei_flag VARCHAR,
+    imsi VARCHAR, cell VARCHAR);
+CREATE TABLE IF NOT EXISTS cells (import_id INTEGER, line_no INTEGER, cell VARCHAR,
+    lat DOUBLE, lon DOUBLE, azimuth DOUBLE, beamwidth DOUBLE, name VARCHAR);
 CREATE TABLE IF NOT EXISTS rejects (import_id INTEGER, line_no INTEGER, part VARCHAR,
     severity VARCHAR, column_name VARCHAR, raw VARCHAR, reason VARCHAR);
 """
-EVENT_COLUMNS = ("line_no", "part", "line", "peer", "direction", "kind", "ts", "ts_text",
-                 "ts_basis", "duration", "imei", "imei14", "imei_flag", "imsi", "cell",
-                 "a_raw", "b_raw")
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 MEMORY_LIMIT = "1500MB"
 
@@ -55,7 +53,25 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
                          config={"memory_limit": MEMORY_LIMIT})
     if not read_only:
         con.execute(DDL)
+        found = con.execute("SELECT max(version) FROM meta").fetchone()
+        if found and found[0] is not None and found[0] != STORE_VERSION:
+            # derived data of another layout: start again, ``sync`` reads the vault
+            con.close()
+            path.unlink()
+            return connect(path)
+        if not found or found[0] is None:
+            con.execute("INSERT INTO meta VALUES (?)", [STORE_VERSION])
     return con
 
 
-__all__ = ["EVENT_COLUMNS", "connect", "store_dir", "store_path"]
+def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
+    found = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()
+    return int(found[0]) if found else 1
+
+
+def drop_import(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    for table in ("events", "cells", "rejects", "imports"):
+        con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
+
+
+__all__ = ["connect", "drop_import", "next_import_id", "store_dir", "store_path"]
