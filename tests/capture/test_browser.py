@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,8 +14,9 @@ import pytest
 from sabueso.capture.browser import BrowserSession
 from sabueso.capture.bundle import make_bundle
 from sabueso.capture.errors import CaptureRefused
+from sabueso.capture.guard import AddressPolicy
 from sabueso.capture.http import Limits
-from sabueso.capture.localsite import LocalSite
+from sabueso.capture.localsite import LocalSite, Page
 from sabueso.capture.warc import read_records
 
 from .conftest import SITE_POLICY, needs_chromium
@@ -95,3 +100,34 @@ def test_a_url_that_is_not_a_page_keeps_the_served_file(
     assert (tmp_path / "document.json").read_bytes().startswith(b'{"vendedor"')
     assert "document.json" in bundle.record["files"]
     assert "+502 5555-0177" in (tmp_path / "text.txt").read_text()
+
+
+def test_preconnect_hints_open_no_connection(browser: BrowserSession, tmp_path: Path) -> None:
+    accepted: list[object] = []
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, peer = listener.accept()
+                accepted.append(peer)
+                conn.close()
+
+    threading.Thread(target=accept, daemon=True).start()
+    hints = "".join(f'<link rel="{rel}" href="http://{host}:{port}/">'
+                    for rel in ("preconnect", "dns-prefetch", "prefetch")
+                    for host in ("localhost", "127.0.0.1"))
+    page = f"<html><head>{hints}</head><body><a href='http://localhost:{port}/'>x</a></body>"
+    policy = AddressPolicy.build(allowed=["127.0.0.1/32"], resolver=lambda h, p: ["127.0.0.1"])
+    with LocalSite({"/": Page(page.encode())}) as site:
+        bundle = make_bundle(tmp_path, f"http://tienda.test:{site.port}/", policy, Limits(),
+                             browser)
+    time.sleep(0.5)
+    listener.close()
+    # a prefetch is a real request: intercepted and made by Sabueso (the listener hangs up,
+    # so it is listed as failed); preconnect and dns-prefetch make no connection at all
+    made = [e["url"] for e in bundle.record["exchanges"] + bundle.record["refused"]
+            if f":{port}/" in e["url"]]
+    assert sorted(made) == sorted({f"http://{h}:{port}/" for h in ("localhost", "127.0.0.1")})
+    assert len(accepted) == len(made)

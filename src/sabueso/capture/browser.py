@@ -5,8 +5,10 @@ redirect, every image, script, style, XHR and fetch) is intercepted (``context.r
 made by ``capture.http.fetch``, which checks the address policy, connects to the checked
 address, records the exchange in the WARC and hands the response back to the browser
 (``route.fulfill``). Requests the policy or the limits refuse are aborted and listed.
-Defences in depth: Chromium resolves no name (``--host-resolver-rules=MAP * ~NOTFOUND``), web
-sockets are closed, service workers blocked, and background networking switched off.
+Defences in depth: web sockets are closed, service workers blocked, background networking,
+DNS prefetch and non-proxied WebRTC switched off. (Chromium's own resolver is left alone: a
+``--host-resolver-rules=MAP * ~NOTFOUND`` rule also breaks intercepted pages addressed by IP,
+because Chromium consults those rules before the request reaches interception.)
 Each capture gets a fresh browser context (no cookies or storage shared between URLs); the
 browser is started once per batch with a fresh, empty profile (Playwright's temp folder).
 """
