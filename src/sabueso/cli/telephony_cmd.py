@@ -60,6 +60,11 @@ def _output(ws: Workspace, ref: str, result: Any, tz: str, json_out: bool, fmt: 
     if json_out:
         emit_json(result.as_dict())
         return
+    show_result(result, tz, title)
+
+
+def show_result(result: Any, tz: str, title: str) -> None:
+    """An analysis as Rich tables for people, instants in the case's zone."""
     table = Table(title=title)
     for col in result.columns:
         table.add_column(t(f"telephony.col.{col}"), overflow="fold")

@@ -1,21 +1,58 @@
 """The demo case's part for call records, cell sites and tower dumps (issue 5).
 
 ``add_to_demo`` runs while the demo case is built (inside its temporary folder, before the
-case's records are derived); ``show`` prints this part for ``sabueso demo --show``.
+case's records are derived): the operator's CDR already added as evidence is imported as call
+records, then an invented cell list and two invented tower dumps (labelled by scene) are
+imported. ``show`` prints the seller's top contacts and who was at both scenes.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 from sabueso.workspace import Workspace
 
+SELLER = "+50255550147"
+DUMPS = (("vaciado_zona18.csv", "zona-18"), ("vaciado_zona12.csv", "zona-12"))
+
 
 def add_to_demo(ws: Workspace, case_ref: str, work: Path, data: Path) -> dict[str, Any]:
     """Add this capability's part of the demo case; returns figures for the demo summary."""
-    return {}
+    from sabueso.telephony.importer import ImportOptions, import_files
+
+    own = data / "telephony"
+    cdr = work / "cdr_operador_demo.csv"  # already evidence: the import finds that item
+    if not cdr.exists():
+        shutil.copy(data / "cdr_operador_demo.csv", cdr)
+    done = import_files(ws, case_ref, [cdr], ImportOptions(operator="Operador ficticio"))
+    cells = work / "celdas_operador_demo.csv"
+    shutil.copy(own / cells.name, cells)
+    done += import_files(ws, case_ref, [cells],
+                         ImportOptions("cells", operator="Operador ficticio"))
+    for name, label in DUMPS:
+        path = work / name
+        shutil.copy(own / name, path)
+        done += import_files(ws, case_ref, [path],
+                             ImportOptions(label=label, operator="Operador ficticio"))
+    return {"telephony_imports": len(done),
+            "telephony_rows": sum(r.rows_kept for r in done if r.kind == "cdr")}
 
 
 def show(ws: Workspace, case_ref: str) -> None:
     """Print this capability's part of the demo case."""
+    from sabueso.cli.telephony_cmd import show_result
+    from sabueso.core.i18n import t
+    from sabueso.telephony import contacts, places
+    from sabueso.telephony.importer import open_store
+
+    case, con = open_store(ws, case_ref)
+    try:
+        top = contacts.top(con, case.ref, SELLER)
+        both = places.intersect(con, case.ref, [label for _name, label in DUMPS], 2)
+    finally:
+        con.close()
+    show_result(top, case.tz, t("telephony.top.title", number=SELLER, tz=case.tz))
+    show_result(both, case.tz, t("telephony.intersect.title", count=len(DUMPS), min=2,
+                                 tz=case.tz))

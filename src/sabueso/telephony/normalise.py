@@ -198,7 +198,9 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
     total = con.execute(f"SELECT count(*) FROM {stage}").fetchone()
     rows_read = int(total[0]) if total else 0
     # a tie (both columns constant) names no target: the direction decides then
-    tgt = str(target[0][0]) if target and rows_read and target[0][1] * 2 >= rows_read and (
+    # (a tower dump, labelled, has no line of its own: every row is the line on the cell)
+    tgt = str(target[0][0]) if label is None and target and rows_read and \
+        target[0][1] * 2 >= rows_read and (
         len(target) == 1 or target[1][1] < target[0][1]) else None
     tq = "NULL" if tgt is None else "'" + tgt.replace("'", "''") + "'"
     con.execute(f"""INSERT INTO events (import_id, label, line_no, part, line, peer,

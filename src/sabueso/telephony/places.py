@@ -56,7 +56,8 @@ def intersect(con: duckdb.DuckDBPyConnection, case: str, labels: list[str],
         SELECT h.id AS identifier, h.type, h.scenes, h.at AS labels,
                coalesce(o.other_places, 0) AS other_places, h.first, h.last
         FROM hit h LEFT JOIN other o USING (type, id)
-        ORDER BY h.scenes DESC, other_places, h.type, h.id""",
+        ORDER BY h.scenes DESC, other_places,
+                 CASE h.type WHEN 'number' THEN 0 WHEN 'imei' THEN 1 ELSE 2 END, h.id""",
                       {"labels": sorted(set(labels)), "k": min_labels})
     rows = [tuple(", ".join(v) if isinstance(v, list) else v for v in r)
             for r in cur.fetchall()]
