@@ -26,9 +26,7 @@ def _case(env: Env, tmp_path: Path) -> Path:
     return path
 
 
-def test_import_records_evidence_ledger_rejects_and_reruns(sqlite_env: Env,
-                                                           tmp_path: Path) -> None:
-    env = sqlite_env
+def test_import_records_evidence_ledger_rejects_and_reruns(env: Env, tmp_path: Path) -> None:
     path = _case(env, tmp_path)
     doc = env.ok("cdr", "import", "GT-1", str(path), "--operator", "Tigo", "--json").json()
     imp = doc["imports"][0]
@@ -102,8 +100,7 @@ def test_xlsx_header_below_a_preamble_and_several_sheets(sqlite_env: Env,
     assert dev[0]["imei"] == "35693803564380"  # an IMEI the sheet held as a number
 
 
-def test_store_is_derived_rebuild_and_resync(sqlite_env: Env, tmp_path: Path) -> None:
-    env = sqlite_env
+def test_store_is_derived_rebuild_and_resync(env: Env, tmp_path: Path) -> None:
     path = _case(env, tmp_path)
     env.ok("cdr", "import", "GT-1", str(path))
     before = env.ok("phone", "top", "GT-1", "55550147", "--json").json()["rows"]
@@ -137,3 +134,19 @@ def test_cells_import_and_need_to_know(sqlite_env: Env, tmp_path: Path) -> None:
     assert denied.code == 3
     denied = env.run("cdr", "import", "GT-1", str(path), user="carla")
     assert denied.code == 3
+
+
+def test_direction_letters_target_column_and_blank_lines(sqlite_env: Env,
+                                                         tmp_path: Path) -> None:
+    env = sqlite_env
+    env.new_case("GT-1")
+    path = tmp_path / "letras.csv"
+    path.write_text("Telefono|Origen|Destino|Fecha Hora|Sentido|Servicio\n"
+                    "55550147|55550147|55550183|2026-11-03 10:00:00|S|\n\n"
+                    "55550147|55550921|55550147|2026-11-03 11:00:00|E|SMS\n\n",
+                    encoding="utf-8")
+    imp = env.ok("cdr", "import", "GT-1", str(path), "--json").json()["imports"][0]
+    assert (imp["rows_read"], imp["rows_kept"], imp["rows_rejected"]) == (2, 2, 0)
+    top = env.ok("phone", "top", "GT-1", "55550147", "--json").json()["rows"]
+    assert {(r["contact"], r["outgoing"], r["incoming"], r["sms"]) for r in top} == {
+        ("+50255550183", 1, 0, 0), ("+50255550921", 0, 1, 1)}

@@ -50,6 +50,7 @@ def test_coordinate_never_raises(text: str) -> None:
     ("SMS ENTRANTE", ("sms", "in")), ("MENSAJE 2 VIAS ENT/SAL", ("sms", None)),
     ("DATOS", ("data", None)), ("VOZ TRANSITO", ("voice", "transit")), ("MO", ("voice", "out")),
     ("SMS-MT", ("sms", "in")), ("Llamada saliente", ("voice", "out")), (None, ("voice", None)),
+    ("SALIENTE", ("voice", "out")), ("Incoming", ("voice", "in")), ("GPRS", ("data", None)),
 ])
 def test_type_words(text: str | None, want: tuple[str, str | None]) -> None:
     assert classify(text) == want

@@ -61,12 +61,27 @@ def classify(text: str | None) -> tuple[str, str | None]:
         kind = "other"
     out = any(w in OUT_WORDS for w in words)
     inc = any(w in IN_WORDS for w in words)
+    if kind == "other" and out != inc:
+        kind = "voice"  # "SALIENTE", "Incoming": a call unless the type says otherwise
     if out == inc:
         direction = "transit" if any(w in TRANSIT_WORDS for w in words) or \
             "transito" in joined else None
     else:
         direction = "out" if out else "in"
     return kind, direction
+
+
+_LETTERS = {"s": "out", "o": "out", "e": "in", "i": "in", "r": "in", "t": "transit"}
+
+
+def _direction(text: str) -> str | None:
+    """A direction column's value: words as in ``classify``, or one letter (S/E, O/I)."""
+    if not text:
+        return None
+    words = _words(text)
+    if len(words) == 1 and len(words[0]) == 1:
+        return _LETTERS.get(words[0])
+    return classify(text)[1]
 
 
 @dataclass(slots=True)
@@ -183,7 +198,7 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
     _map_table(con, "_typ", {t: classify(t) for t in types}, ("kind", "dir"))
     dirs = [r[0] for r in con.execute(
         f"SELECT DISTINCT coalesce(direction, '') FROM {stage}").fetchall()]
-    _map_table(con, "_dir", {d: (classify(d)[1] if d else None,) for d in dirs}, ("dir",))
+    _map_table(con, "_dir", {d: (_direction(d),) for d in dirs}, ("dir",))
     order, basis = _decide_order(con, stage, date_order, where)
     zone = tz.replace("'", "''")
     txt = _TXT

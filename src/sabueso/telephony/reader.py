@@ -141,8 +141,10 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None
     picks = ", ".join((f"c{found[f]}" if f in found else "NULL::VARCHAR") + f' AS "{f}"'
                       for f in fields)
     # the staged rows are a view: the text is read once, and rowid is the data row's order
+    used = ", ".join(f"c{i}" for i in sorted(set(found.values())))
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT "
-                f"(rowid + {index + 2})::INTEGER AS line_no, '' AS part, {picks} FROM _csv")
+                f"(rowid + {index + 2})::INTEGER AS line_no, '' AS part, {picks} FROM _csv "
+                f"WHERE coalesce({used}) IS NOT NULL")  # blank lines are not records
     return Layout("csv", encoding, delim, [{"part": "", "header_line": index + 1,
                                            "columns": {f: headers[i] for f, i in found.items()}}])
 
