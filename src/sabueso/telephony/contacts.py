@@ -99,11 +99,19 @@ def path(con: duckdb.DuckDBPyConnection, case: str, a: str, b: str, max_hops: in
                                  {"b": b}).fetchone()[0])  # type: ignore[index]
     rows: list[tuple[Any, ...]] = []
     if found and a != b:
+        # only the shortest-path ancestors of b, level by level (the BFS may have reached
+        # most of the graph; none of that comes into Python)
+        con.execute("CREATE OR REPLACE TEMP TABLE _dag AS SELECT n, p, hop FROM _par "
+                    "WHERE n = $b", {"b": b})
+        for level in range(hop - 1, 0, -1):
+            con.execute("INSERT INTO _dag SELECT n, p, hop FROM _par WHERE hop = $h AND n IN "
+                        "(SELECT p FROM _dag WHERE hop = $h + 1)", {"h": level})
         parents: dict[str, list[str]] = {}
-        for n, p in con.execute("SELECT n, p FROM _par").fetchall():
+        for n, p in con.execute("SELECT n, p FROM _dag").fetchall():
             parents.setdefault(n, []).append(p)
         weights = {(u, v): c for u, v, c in con.execute(
-            "SELECT u, v, events FROM _edges WHERE u IN (SELECT n FROM _seen)").fetchall()}
+            "SELECT e.u, e.v, e.events FROM _edges e JOIN _dag d ON e.u = d.p AND e.v = d.n"
+        ).fetchall()}
         chains: list[list[str]] = []
 
         def walk(node: str, tail: list[str]) -> None:
@@ -120,7 +128,7 @@ def path(con: duckdb.DuckDBPyConnection, case: str, a: str, b: str, max_hops: in
             hops = [weights.get((chain[j], chain[j + 1]), 0) for j in range(len(chain) - 1)]
             rows.append((i, len(chain) - 1, " → ".join(chain),
                          " · ".join(str(h) for h in hops), min(hops)))
-    for name in ("_edges", "_seen", "_par"):
+    for name in ("_edges", "_seen", "_par", "_dag"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return Result("path", case, ["path", "hops", "chain", "events_per_hop", "weakest_link"],
                   rows, {"from": a, "to": b, "max_hops": max_hops})
