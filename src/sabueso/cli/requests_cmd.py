@@ -140,6 +140,17 @@ def _print_request(view: RequestView) -> None:
                         start_utc=local_time(view.range_from, "UTC", offset=False),
                         end_utc=local_time(view.range_to, "UTC", offset=False)))
     console.print(t("requests.view.categories", categories=", ".join(view.categories)))
+    if view.legal_basis:
+        console.print(t("requests.view.legal_basis", basis=escape(view.legal_basis)))
+    if view.facts:
+        console.print(t("requests.view.facts", facts=escape(view.facts)))
+    if view.related:
+        console.print(t("requests.view.related", related=view.related))
+    if view.provider_ref:
+        console.print(t("requests.view.provider_ref", ref=escape(view.provider_ref)))
+    for warning in view.warnings:
+        text = t(warning["key"], field=warning["field"], **warning["params"])
+        console.print(f"  [yellow]![/] [{warning['rule']}] {escape(text)}", soft_wrap=True)
     if view.due_on:
         console.print(t("requests.view.due", date=view.due_on.isoformat()))
 
@@ -248,23 +259,30 @@ def _register_new(req: typer.Typer) -> None:
         _print_request(view)
 
 
+def _office_help(name: str) -> str:
+    return t("requests.opt.office_" + name.replace("-", "_"))
+
+
 def _register_office(req: typer.Typer) -> None:
     @req.command("office", help=t("requests.office.help"))
     def office_cmd(
-        authority: str | None = typer.Option(None, "--authority"),
-        unit: str | None = typer.Option(None, "--unit"),
-        officer: str | None = typer.Option(None, "--officer"),
-        rank: str | None = typer.Option(None, "--rank"),
-        badge: str | None = typer.Option(None, "--badge"),
-        address: str | None = typer.Option(None, "--address"),
-        city: str | None = typer.Option(None, "--city"),
-        phone: str | None = typer.Option(None, "--phone"),
-        email: str | None = typer.Option(None, "--email"),
-        hours: str | None = typer.Option(None, "--hours"),
-        timezone: str | None = typer.Option(None, "--timezone"),
-        official_domains: str | None = typer.Option(None, "--official-domains"),
-        letterhead: str | None = typer.Option(None, "--letterhead"),
-        answer_days: int | None = typer.Option(None, "--answer-days"),
+        authority: str | None = typer.Option(None, "--authority", help=_office_help("authority")),
+        unit: str | None = typer.Option(None, "--unit", help=_office_help("unit")),
+        officer: str | None = typer.Option(None, "--officer", help=_office_help("officer")),
+        rank: str | None = typer.Option(None, "--rank", help=_office_help("rank")),
+        badge: str | None = typer.Option(None, "--badge", help=_office_help("badge")),
+        address: str | None = typer.Option(None, "--address", help=_office_help("address")),
+        city: str | None = typer.Option(None, "--city", help=_office_help("city")),
+        phone: str | None = typer.Option(None, "--phone", help=_office_help("phone")),
+        email: str | None = typer.Option(None, "--email", help=_office_help("email")),
+        hours: str | None = typer.Option(None, "--hours", help=_office_help("hours")),
+        timezone: str | None = typer.Option(None, "--timezone", help=_office_help("timezone")),
+        official_domains: str | None = typer.Option(None, "--official-domains",
+                                                    help=_office_help("official-domains")),
+        letterhead: str | None = typer.Option(None, "--letterhead",
+                                              help=_office_help("letterhead")),
+        answer_days: int | None = typer.Option(None, "--answer-days",
+                                               help=_office_help("answer-days")),
         json_out: bool = JSON_OPT,
     ) -> None:
         from sabueso.custody import ledger

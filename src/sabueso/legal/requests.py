@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from sabueso.cases.access import Action, CaseRow, authorize
 from sabueso.core.canonical import canonical_json
@@ -259,16 +260,25 @@ def new_request(ws: Workspace, ref: str, given: NewRequest,
     directory = Directory(ws.settings.home)
     office = load_office(ws.settings.home)
     now = now or utcnow()
-    with ws.db.begin() as conn:
-        status = conn.execute(select(cases.c.status).where(cases.c.id == case.id)).scalar_one()
-        if status != "open":
-            raise InputError("error.case_closed", ref=case.ref)
-        ctx, related_id = build_context(ws, case, conn, given, directory, office, now)
-        issues = check(ctx)
-        if any(i.severity == "error" for i in issues):
-            raise RequestRefused(issues)
-        view = _insert(conn, ws, case, ctx, related_id, issues, now)
-    return view, issues
+    for attempt in range(3):
+        try:
+            with ws.db.begin() as conn:
+                status = conn.execute(select(cases.c.status).where(
+                    cases.c.id == case.id)).scalar_one()
+                if status != "open":
+                    raise InputError("error.case_closed", ref=case.ref)
+                ctx, related_id = build_context(ws, case, conn, given, directory, office, now)
+                issues = check(ctx)
+                if any(i.severity == "error" for i in issues):
+                    raise RequestRefused(issues)
+                view = _insert(conn, ws, case, ctx, related_id, issues, now)
+            return view, issues
+        except IntegrityError:
+            # another request of the case took the same number meanwhile (PostgreSQL: the
+            # unique constraint); the next attempt reads the new highest number
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _insert(conn: Connection, ws: Workspace, case: CaseRow, ctx: Context,
