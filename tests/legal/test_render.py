@@ -91,8 +91,9 @@ def test_golden_text_of_a_bilingual_preservation(ws: Workspace, tmp_path: Path) 
     render_request(ws, view.number, lang="both", fmt="docx", out=out, today=TODAY)
     text = document_text(out) + "\n"
     golden = GOLDEN / "preservation_both.txt"
-    if not golden.exists():  # first run writes it: review it, then commit it
+    if not golden.exists():
         golden.write_text(text, "utf-8")
+        pytest.fail(f"{golden} was missing and has been written: review it, then commit it")
     assert text == golden.read_text("utf-8")
 
 
@@ -122,8 +123,8 @@ def test_a_workspace_template_overrides_the_bundled_one(ws: Workspace, tmp_path:
     (folder / "preservation.es.txt").write_text("# Oficio {number}\nPara: {entity}\n", "utf-8")
     out = tmp_path / "doc.docx"
     result = render_request(ws, view.number, lang="es", fmt="docx", out=out, today=TODAY)
-    assert document_text(out) == f"Oficio {view.number}\nPara: Meta Platforms, Inc., 1 Meta " \
-                                 "Way, Menlo Park, CA 94025, United States"
+    assert document_text(out) == f"Oficio {view.number}\nPara: Meta Platforms, Inc., Menlo " \
+                                 "Park, California, United States"
     assert result["templates"][0]["path"] == str(folder / "preservation.es.txt")
 
 
