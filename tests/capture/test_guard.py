@@ -54,7 +54,7 @@ def test_every_resolved_address_is_checked() -> None:
     with pytest.raises(CaptureRefused) as refused:
         policy.check("http://mixed.test/")
     assert refused.value.params["address"] == "10.0.0.7"
-    assert refused.value.params["reason"] == "private"
+    assert refused.value.params["kind"] == "private"
     with pytest.raises(CaptureRefused) as refused6:
         policy.check("http://v6.test:8080/")
     assert refused6.value.params["address"] == "::1"

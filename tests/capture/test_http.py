@@ -41,11 +41,11 @@ def test_redirect_to_a_private_address_is_refused_although_the_first_host_was_al
     with pytest.raises(CaptureRefused) as refused:
         fetch_page(SITE_POLICY, site.url("/to-private"), Budget(Limits()), UA)
     assert refused.value.params["address"] == "127.0.0.2"
-    assert refused.value.params["reason"] == "loopback"
+    assert refused.value.params["kind"] == "loopback"
     assert site.hits[hits:] == ["/to-private"]  # the first hop was made, nothing after
     with pytest.raises(CaptureRefused) as meta:
         fetch_page(SITE_POLICY, site.url("/to-metadata"), Budget(Limits()), UA)
-    assert meta.value.params["reason"] == "metadata"
+    assert meta.value.params["kind"] == "metadata"
 
 
 def test_loopback_refused_without_the_allow_list(site: LocalSite) -> None:

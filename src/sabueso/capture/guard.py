@@ -22,6 +22,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from sabueso.capture.errors import CaptureRefused
 from sabueso.core.errors import InputError
+from sabueso.core.i18n import t
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -163,7 +164,8 @@ class AddressPolicy:
             why = self.address_ok(address)
             if why is not None:
                 raise CaptureRefused("error.capture_refused_address", url=url, host=host,
-                                     address=address, reason=why)
+                                     address=address, kind=why,
+                                     reason=t("capture.reason." + why))
         return Target(url, parts.scheme, host, port, addresses[0], tuple(addresses))
 
 
