@@ -263,8 +263,9 @@ def new_request(ws: Workspace, ref: str, given: NewRequest,
     for attempt in range(3):
         try:
             with ws.db.begin() as conn:
+                # the case row locked (PostgreSQL): requests of one case are numbered in turn
                 status = conn.execute(select(cases.c.status).where(
-                    cases.c.id == case.id)).scalar_one()
+                    cases.c.id == case.id).with_for_update()).scalar_one()
                 if status != "open":
                     raise InputError("error.case_closed", ref=case.ref)
                 ctx, related_id = build_context(ws, case, conn, given, directory, office, now)
