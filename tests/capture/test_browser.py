@@ -20,6 +20,7 @@ from sabueso.capture.localsite import LocalSite, Page
 from sabueso.capture.warc import read_records
 
 from .conftest import SITE_POLICY, needs_chromium
+from .site import _slow
 
 pytestmark = needs_chromium
 
@@ -131,3 +132,15 @@ def test_preconnect_hints_open_no_connection(browser: BrowserSession, tmp_path: 
             if f":{port}/" in e["url"]]
     assert sorted(made) == sorted({f"http://{h}:{port}/" for h in ("localhost", "127.0.0.1")})
     assert len(accepted) == len(made)
+
+
+def test_a_hanging_subresource_does_not_cost_the_page(browser: BrowserSession,
+                                                      tmp_path: Path) -> None:
+    page = b"<html><body><p>visible</p><img src='/slow'></body></html>"
+    with LocalSite({"/": Page(page), "/slow": _slow}) as site:
+        bundle = make_bundle(tmp_path, site.url("/"), SITE_POLICY,
+                             Limits(page_seconds=6, io_seconds=1), browser)
+    assert bundle.status == 200 and "visible" in (tmp_path / "text.txt").read_text()
+    [failed] = bundle.record["refused"]
+    assert failed["url"].endswith("/slow") and failed["error"] == "error.capture_timeout"
+    assert (tmp_path / "screenshot.png").exists()

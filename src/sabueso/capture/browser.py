@@ -16,6 +16,7 @@ browser is started once per batch with a fresh, empty profile (Playwright's temp
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 from collections.abc import Callable
@@ -216,7 +217,7 @@ class BrowserSession:
             for _hop in range(budget.limits.redirects + 2):
                 nav.clear()
                 try:
-                    response = await page.goto(current, wait_until="load",
+                    response = await page.goto(current, wait_until="domcontentloaded",
                                                timeout=max(budget.remaining(), 1) * 1000)
                     status = response.status if response is not None else None
                     break
@@ -231,6 +232,11 @@ class BrowserSession:
             else:
                 raise CaptureFailed("error.capture_redirects", url=url,
                                     count=budget.limits.redirects)
+            # a subresource that never ends must not cost the page: take it as it is when the
+            # time is up (the request is listed as failed)
+            with contextlib.suppress(Exception):
+                await page.wait_for_load_state("load", timeout=max(budget.remaining(), 0.1)
+                                               * 1000)
             # after "load", what scripts fetch next: wait for the network to be quiet for
             # QUIET seconds (at most IDLE_MAX; a page that keeps polling is taken as it is)
             until = loop.time() + max(min(IDLE_MAX, budget.remaining()), 0.0)
