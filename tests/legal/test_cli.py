@@ -23,6 +23,10 @@ def _new(env: Env, *extra: str) -> list[str]:
             "--legal-basis", "Código Penal, art. 274 (ficticio)", *extra]
 
 
+def items_named(env: Env, label: str) -> str:
+    return str({f"E-{i['no']}": i["name"] for i in env.ok("evidence", REF, "--json").json()}[label])
+
+
 def test_providers_list_and_show(env: Env) -> None:
     listed = env.ok("providers", "list", "--json").json()
     assert {"meta", "tigo", "kolbi"} <= {p["id"] for p in listed}
@@ -105,6 +109,17 @@ def test_the_whole_life_of_a_request(env: Env, tmp_path: Path) -> None:
     assert [h["item"] for h in hits] == attached["linked"]
     rerun = env.ok("request", "attach", sub["number"], str(answer), "--json").json()
     assert rerun["linked"] == []  # already linked: nothing twice
+    more = tmp_path / "mas"
+    more.mkdir()
+    (more / "sesiones.json").write_text('{"sesiones": [{"ip": "200.6.1.11", "nota": '
+                                        '"Sesion Sabanilla"}]}', "utf-8")
+    (more / "carta.html").write_text("<html><body><p>Respuesta de Tigo: cuenta Quetzaltenango"
+                                     "</p></body></html>", "utf-8")
+    second = env.ok("request", "attach", sub["number"], str(more), "--json").json()
+    assert len(second["linked"]) == 3  # the folder and its two files
+    for word, name in (("Sabanilla", "sesiones.json"), ("Quetzaltenango", "carta.html")):
+        [hit] = env.ok("search", REF, word, "--json").jsonl()
+        assert hit["item"] in second["linked"] and items_named(env, hit["item"]) == name
 
     log = env.ok("log", REF, "--json").jsonl()
     actions_logged = [e["action"] for e in log]
