@@ -397,7 +397,7 @@ def _register_documents(req: typer.Typer) -> None:
                    note: str | None = typer.Option(None, "--note", help=t("cli.opt.note")),
                    case: str | None = CASE_OPT, json_out: bool = JSON_OPT) -> None:
         from sabueso.extract.index import derive_items
-        from sabueso.legal.requests import attach
+        from sabueso.legal.answers import attach
 
         ws = Workspace.open()
         report, linked = attach(ws, number, paths, case, note)
