@@ -1,4 +1,4 @@
-"""Requests to providers: create (validated first), mark, list, show, attach the answer.
+"""Requests to providers: create (validated first), mark, list, show (answers: answers.py).
 
 Permissions: making and marking a request is sending something out of the case, so it needs
 the ``export`` permission (lead, investigator, prosecutor); attaching the answer adds
@@ -6,8 +6,8 @@ evidence (``add``); reading needs ``read``.
 
 Every change is a row here and an entry in the case's custody ledger, in one transaction:
 ``request.create`` (the whole request as validated), ``request.status`` (each mark, with the
-date given and the provider's reference), ``request.attach`` (evidence items linked as the
-provider's answer) and ``request.render`` (a document made, with its SHA-256).
+date given and the provider's reference); ``answers.py`` writes ``request.attach`` and
+``render.py`` ``request.render``.
 """
 
 from __future__ import annotations
