@@ -113,16 +113,25 @@ def _map_table(con: duckdb.DuckDBPyConnection, name: str, pairs: dict[str, Any],
     con.unregister(f"_{name}_arrow")
 
 
+_HEAD = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}")
+_TOKEN = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})")
+
+
+def _date_heads(con: duckdb.DuckDBPyConnection, stage: str) -> list[str]:
+    """The distinct first ten characters of the file's dates (few: one per day and form)."""
+    return [r[0] for r in con.execute(
+        f"SELECT DISTINCT left(trim(coalesce(datetime, date)), 10) FROM {stage} "
+        "WHERE coalesce(datetime, date) IS NOT NULL").fetchall()]
+
+
 def _decide_order(con: duckdb.DuckDBPyConnection, stage: str, forced: str | None,
                   where: str) -> tuple[str | None, str]:
     """Day/month order of the whole file, from the distinct leading dates of all its rows."""
     if forced:
         return forced, "given"
-    heads = con.execute(f"""SELECT DISTINCT regexp_extract(coalesce(datetime, date),
-            '^\\s*(\\d{{1,2}})[-/.](\\d{{1,2}})[-/.]\\d{{2,4}}', ['p1', 'p2']) AS h
-        FROM {stage}""").fetchall()
-    firsts = [int(h[0]["p1"]) for h in heads if h[0] and h[0]["p1"]]
-    seconds = [int(h[0]["p2"]) for h in heads if h[0] and h[0]["p2"]]
+    heads = [_HEAD.match(h) for h in _date_heads(con, stage)]
+    firsts = [int(h.group(1)) for h in heads if h]
+    seconds = [int(h.group(2)) for h in heads if h]
     if not firsts:
         return "ymd", "iso"
     if max(firsts) > 12 and max(seconds) > 12:
@@ -135,8 +144,9 @@ def _decide_order(con: duckdb.DuckDBPyConnection, stage: str, forced: str | None
 
 
 _TXT = ("CASE WHEN datetime IS NOT NULL THEN datetime WHEN time IS NOT NULL THEN "
-        "regexp_extract(date, '^\\S+') || ' ' || regexp_extract(time, "
-        "'\\d{1,2}:\\d{2}.*$') ELSE date END")
+        "(CASE WHEN contains(date, ' ') THEN regexp_extract(date, '^\\S+') ELSE date END)"
+        " || ' ' || (CASE WHEN contains(time, ' ') THEN regexp_extract(time, "
+        "'\\d{1,2}:\\d{2}.*$') ELSE time END) ELSE date END")
 
 
 def _fast_format(con: duckdb.DuckDBPyConnection, stage: str, order: str | None) -> str | None:
@@ -153,6 +163,46 @@ def _fast_format(con: duckdb.DuckDBPyConnection, stage: str, order: str | None) 
         return None
     best = max(range(len(candidates)), key=lambda i: counts[i])
     return candidates[best] if counts[best] * 2 >= counts[-1] else None
+
+
+def _fixed_offset(con: duckdb.DuckDBPyConnection, stage: str, tz: str,
+                  order: str | None) -> int | None:
+    """The zone's UTC offset in seconds when it is the same on every date of the file (no
+    daylight-saving change inside it), so local instants convert by arithmetic; else None."""
+    from datetime import date as day
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    tokens = [_TOKEN.match(h) for h in _date_heads(con, stage)]
+    zone = ZoneInfo(tz)
+    days: set[day] = set()
+    for t in tokens:
+        if not t:
+            continue
+        x, y, z = int(t.group(1)), int(t.group(2)), int(t.group(3))
+        try:
+            if len(t.group(1)) == 4:
+                days.add(day(x, y, z))
+            else:
+                d, m = (x, y) if order == "dmy" else (y, x)
+                days.add(day(z + 2000 if z < 100 else z, m, d))
+        except ValueError:
+            continue  # an impossible date: that row is rejected anyway
+    if not days:
+        return None
+    offsets = set()
+    first, last = min(days), max(days)
+    probe = datetime(first.year, first.month, first.day) - timedelta(days=1)
+    end = datetime(last.year, last.month, last.day) + timedelta(days=2)
+    while probe <= end:  # every 6 hours: any change of offset in the span shows
+        found = probe.replace(tzinfo=zone).utcoffset()
+        if found is None:
+            return None
+        offsets.add(int(found.total_seconds()))
+        if len(offsets) > 1:
+            return None
+        probe += timedelta(hours=6)
+    return offsets.pop()
 
 
 def _instant_sql(order: str | None, zone: str) -> str:
@@ -203,6 +253,9 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
     zone = tz.replace("'", "''")
     txt = _TXT
     fmt = _fast_format(con, stage, order)
+    offset = _fixed_offset(con, stage, tz, order)
+    to_utc = (f"fts - to_seconds({offset}::BIGINT)" if offset is not None
+              else f"timezone('UTC', timezone('{zone}', fts))")
     fast_ts = f"try_strptime(trim(txt), '{fmt}')" if fmt else "NULL::TIMESTAMP"
     # the production's own line: the number in most rows, when it is in at least half of them
     target = con.execute(f"""SELECT n.v, sum(c) AS c FROM (
@@ -221,9 +274,12 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
     con.execute(f"""INSERT INTO events (import_id, label, line_no, part, line, peer,
             direction, kind, ts, duration, imei, imei14, imei_flag, imsi, cell)
         WITH p AS (SELECT s.line_no, s.part, s.duration AS dur, s.imei AS imei_raw,
-                          regexp_replace(regexp_replace(s.imei, '\\.0+$', ''), '[^0-9]', '',
-                                         'g') AS imei_d,
-                          regexp_replace(s.imsi, '[^0-9]', '', 'g') AS imsi_d, s.cell,
+                          CASE WHEN translate(s.imei, '0123456789', '') = '' THEN s.imei
+                               ELSE regexp_replace(regexp_replace(s.imei, '\\.0+$', ''),
+                                                   '[^0-9]', '', 'g') END AS imei_d,
+                          CASE WHEN translate(s.imsi, '0123456789', '') = '' THEN s.imsi
+                               ELSE regexp_replace(s.imsi, '[^0-9]', '', 'g') END AS imsi_d,
+                          s.cell,
                           {txt} AS txt, nl.v AS l, na.v AS av, nb.v AS bv,
                           coalesce(d.dir, ty.dir) AS d0, coalesce(ty.kind, 'voice') AS kind
                    FROM {stage} s LEFT JOIN _num nl ON nl.k = s.line
@@ -247,7 +303,7 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
         coalesce(d0, CASE WHEN coalesce(l, {tq}) IS NULL THEN NULL
                           WHEN av = coalesce(l, {tq}) THEN 'out'
                           WHEN bv = coalesce(l, {tq}) THEN 'in' END) AS direction,
-        kind, CASE WHEN fts IS NOT NULL THEN timezone('UTC', timezone('{zone}', fts))
+        kind, CASE WHEN fts IS NOT NULL THEN {to_utc}
                    ELSE {_instant_sql(order, zone)} END AS ts,
         CASE WHEN dur IS NULL THEN NULL
              WHEN dur LIKE '%:%' THEN (

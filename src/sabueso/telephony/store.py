@@ -51,6 +51,7 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only,
                          config={"memory_limit": MEMORY_LIMIT})
+    con.execute("SET enable_progress_bar = false")  # never on a command's output
     if not read_only:
         con.execute(DDL)
         found = con.execute("SELECT max(version) FROM meta").fetchone()
