@@ -42,6 +42,7 @@ def test_the_issue_s_providers_and_countries_are_all_there() -> None:
     assert {s["id"] for s in directory.provider("meta").data["services"]} == {"facebook",
                                                                               "instagram"}
     assert directory.provider("instagram").id == "meta"  # a service names its provider
+    assert directory.provider("Twitter").id == "x"  # and so does an alias
 
 
 @pytest.mark.parametrize("path", PROVIDER_FILES, ids=lambda p: p.stem)

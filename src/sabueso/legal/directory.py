@@ -213,7 +213,10 @@ class Directory:
     def provider(self, name: str) -> Provider:
         key = name.strip().lower()
         found = self.providers.get(key)
-        if found is None:  # by a service name: "instagram" is Meta's
+        if found is None:  # by an alias ("twitter") or a service name ("instagram": Meta's)
+            for provider in self.providers.values():
+                if key in provider.data.get("aliases", []):
+                    return provider
             for provider in self.providers.values():
                 if any(s["id"] == key for s in provider.data["services"]) and (
                         len(provider.data["services"]) > 1 or provider.id != key):

@@ -215,8 +215,9 @@ def build_context(ws: Workspace, case: CaseRow, conn: Connection, given: NewRequ
     case_row = conn.execute(select(cases.c.legal_basis).where(cases.c.id == case.id)).one()
     provider_name, _sep, country = given.provider.partition(":")
     provider = directory.provider(provider_name)
-    if provider.id != provider_name.strip().lower() and given.service is None:
-        given.service = provider_name.strip().lower()  # "instagram" names Meta's service
+    name = provider_name.strip().lower()
+    if provider.id != name and given.service is None and provider.service(name) is not None:
+        given.service = name  # "instagram" names Meta's service
     region = (country.strip().upper() or None) if country else None
     try:
         zone = get_zone(given.zone) if given.zone else None
