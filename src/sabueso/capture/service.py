@@ -18,8 +18,10 @@ never deleted) and the row ``started``: the next run captures that URL again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,6 +192,18 @@ def work_root(ws: Workspace) -> Path:
     return ws.settings.home / "capture-work"
 
 
+def _clean_work(ws: Workspace, older_than: float = 3600.0) -> None:
+    """Work folders left by a killed capture (younger ones may belong to a running batch)."""
+    root = work_root(ws)
+    if not root.is_dir():
+        return
+    limit = time.time() - older_than
+    for folder in root.iterdir():
+        with contextlib.suppress(OSError):
+            if folder.stat().st_mtime < limit:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
 def capture_one(ws: Workspace, case: CaseRow, url: str, options: CaptureOptions,
                 session: BrowserSession | None) -> Outcome:
     capture_id = _start(ws, case, url, options)
@@ -230,6 +244,7 @@ def capture_urls(ws: Workspace, ref: str, urls: Iterable[str], options: CaptureO
     if not wanted:
         raise InputError("error.capture_no_urls")
     report = BatchReport(case.ref, "browser" if options.browser else "http")
+    _clean_work(ws)
     skip = {} if options.again else _already(ws, case, wanted)
     own = session is None and options.browser
     if own:
