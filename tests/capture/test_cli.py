@@ -184,3 +184,24 @@ def test_an_unexpected_error_fails_that_url_only(env: Env, site: LocalSite,
     assert caps[0]["error"] == "error.capture_unexpected"
     assert "the browser crashed" in caps[0]["message"]
     assert not list((env.home / "capture-work").iterdir())  # work folders removed
+
+
+def test_a_capture_killed_before_it_completes_is_captured_again(
+        env: Env, site: LocalSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sabueso.capture import service
+
+    def killed(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    env.new_case()
+    with monkeypatch.context() as patch:
+        patch.setattr(service, "_complete", killed)
+        assert env.run("capture", "GT-1", site.url("/"), "--no-browser", *SITE).code != 0
+    rerun = env.ok("capture", "GT-1", site.url("/"), "--no-browser", *SITE, "--json").json()
+    assert rerun["captures"][0]["status"] == "complete"
+    rows = env.ok("captures", "GT-1", "--json").json()
+    assert [r["status"] for r in rows] == ["started", "complete"]
+    folders = [i for i in env.ok("evidence", "GT-1", "--json").json() if i["kind"] == "folder"]
+    assert len(folders) == 2  # the first bundle stays in the case: evidence is never deleted
+    assert "interrupted" in env.ok("captures", "GT-1").out
+    assert env.run("verify", "GT-1").code == 0
