@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from sabueso.cli.output import console, emit_json, emit_jsonl, local_time, shown
+from sabueso.cli.output import console, emit_json, emit_jsonl, err_console, local_time, shown
 from sabueso.core.errors import InputError
 from sabueso.core.i18n import t
 from sabueso.core.timeutil import get_zone, parse_instant
 from sabueso.extract.chatlookup import MessageFilter
+from sabueso.extract.index import DeriveSummary
 from sabueso.workspace import Workspace
 
 JSON_OPT = typer.Option(False, "--json", help=t("cli.opt.json"))
@@ -20,8 +22,15 @@ REF_ARG = typer.Argument(..., help=t("cli.arg.ref"))
 
 def register(app: typer.Typer) -> None:
     @app.command("chats", help=t("cli.chats.help"))
-    def chats_command(ref: str = REF_ARG, json_out: bool = JSON_OPT) -> None:
-        print_chats(Workspace.open(), ref, json_out)
+    def chats_command(
+        ref: str = REF_ARG,
+        unparsed: bool = typer.Option(False, "--unparsed", help=t("cli.chats.opt.unparsed")),
+        json_out: bool = JSON_OPT,
+    ) -> None:
+        if unparsed:
+            print_unparsed(Workspace.open(), ref, json_out)
+        else:
+            print_chats(Workspace.open(), ref, json_out)
 
     @app.command("messages", help=t("cli.messages.help"))
     def messages_command(
@@ -56,13 +65,43 @@ def print_chats(ws: Workspace, ref: str, json_out: bool = False) -> None:
         return
     table = Table(title=t("cli.chats.title", ref=case.ref, tz=case.tz))
     for key in ("col.chat", "col.item", "col.platform", "col.title", "col.messages",
-                "col.senders", "col.first", "col.last"):
+                "col.senders", "col.first", "col.last", "col.unparsed"):
         table.add_column(t(key))
     for r in rows:
-        table.add_row(str(r.id), f"E-{r.item}", r.platform, shown(r.title or ""),
+        items = f"E-{r.item}" + (f" (+{len(r.pages) - 1})" if len(r.pages) > 1 else "")
+        table.add_row(str(r.id), items, r.platform, shown(r.title or ""),
                       str(r.messages), str(r.senders),
                       local_time(r.first, case.tz, offset=False),
-                      local_time(r.last, case.tz, offset=False))
+                      local_time(r.last, case.tz, offset=False),
+                      str(r.unparsed) if r.unparsed else "")
+    console.print(table)
+    odd = sum(r.unparsed for r in rows)
+    if odd:
+        console.print(t("cli.chats.unparsed_hint", count=odd, ref=case.ref))
+
+
+def print_unparsed_items(summary: DeriveSummary) -> None:
+    """After a derivation: which chat exports had lines that are not messages (kept as is)."""
+    for item in summary.unparsed:
+        err_console.print("[yellow]![/] " + escape(t(
+            "cli.chats.unparsed_item", id=f"E-{item.no}", name=item.name, count=item.pieces,
+            ref=summary.case)), soft_wrap=True)
+
+
+def print_unparsed(ws: Workspace, ref: str, json_out: bool = False) -> None:
+    """The pieces of the case's chat exports that are not messages, each where it is."""
+    from sabueso.extract.chatlookup import list_unparsed
+
+    case, rows = list_unparsed(ws, ref)
+    if json_out:
+        emit_jsonl(r.as_dict() for r in rows)
+        return
+    table = Table(title=t("cli.chats.unparsed_title", ref=case.ref, count=len(rows)))
+    for key in ("col.item", "col.where", "col.reason", "col.text"):
+        table.add_column(t(key), overflow="fold")
+    for r in rows:
+        text = r.text if len(r.text) <= 300 else r.text[:300] + " …"
+        table.add_row(f"E-{r.item}", shown(r.locator or ""), t(r.reason), shown(text))
     console.print(table)
 
 

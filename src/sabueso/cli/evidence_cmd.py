@@ -10,6 +10,7 @@ from rich.table import Table
 
 from sabueso.cases.access import Action, authorize
 from sabueso.cases.evidence import Item, list_items
+from sabueso.cli.chats_cmd import print_unparsed_items
 from sabueso.cli.output import (
     console,
     emit_json,
@@ -167,6 +168,7 @@ def register(app: typer.Typer) -> None:
                 for failure in derived.failed:
                     err_console.print(f"[yellow]![/] E-{failure.no}: {escape(failure.message)}",
                                       soft_wrap=True)
+                print_unparsed_items(derived)
         if report.failed:
             first: SabuesoError = report.failed[0][1]
             raise typer.Exit(first.exit_code)

@@ -16,6 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from sabueso.cli.chats_cmd import print_unparsed_items
 from sabueso.cli.output import console, emit_json, err_console, shown
 from sabueso.core.errors import InputError, NotFound, SabuesoError
 from sabueso.core.i18n import t
@@ -378,6 +379,7 @@ def register(app: typer.Typer) -> None:
         for failure in summary.failed:
             err_console.print(f"[yellow]![/] E-{failure.no}: {escape(failure.message)}",
                               soft_wrap=True)
+        print_unparsed_items(summary)
 
 
 __all__ = ["print_entities", "print_entity", "register", "run_extract", "type_label"]

@@ -22,11 +22,12 @@ from sqlalchemy import Connection, func, select
 from sabueso.cases.access import Action, CaseRow, authorize
 from sabueso.core.timeutil import iso_utc
 from sabueso.custody import ledger
+from sabueso.extract.itemread import UNPARSED_NOTE
 from sabueso.store.schema import accounts, chats, items, messages, records
 from sabueso.workspace import Workspace
 
-__all__ = ["ChatRow", "MessageFilter", "MessageRow", "chat_groups", "list_chats",
-           "list_messages"]
+__all__ = ["ChatRow", "MessageFilter", "MessageRow", "UnparsedRow", "chat_groups", "list_chats",
+           "list_messages", "list_unparsed"]
 
 # Chat keys whose rows are pages of one conversation when their items share a parent.
 PAGED_KEYS = ("tg:chat:html:",)
@@ -63,11 +64,13 @@ class ChatRow:
     date_order: str | None = None  # WhatsApp: how the export's dates were read ...
     date_order_basis: str | None = None  # ... and what decided it
     pages: tuple[int, ...] = ()  # every item the conversation was read from (paged exports)
+    unparsed: int = 0  # pieces of its export(s) that are not messages
 
     def as_dict(self) -> dict[str, Any]:
         return {"chat": self.id, "item": f"E-{self.item}", "platform": self.platform,
                 "title": self.title, "kind": self.kind, "messages": self.messages,
                 "senders": self.senders, "items": [f"E-{no}" for no in self.pages],
+                "unparsed": self.unparsed,
                 "date_order": self.date_order,
                 "date_order_basis": self.date_order_basis,
                 "first": iso_utc(self.first) if self.first else None,
@@ -128,7 +131,8 @@ def list_chats(ws: Workspace, ref: str) -> tuple[CaseRow, list[ChatRow]]:
     actor, case = authorize(ws.db, ws.actor, ref, Action.READ)
     with ws.db.begin() as conn:
         groups = chat_groups(conn, case.id)
-        query = (select(chats.c.id, items.c.no, chats.c.platform, chats.c.title, chats.c.kind,
+        query = (select(chats.c.id, chats.c.item_id, items.c.no, chats.c.platform,
+                        chats.c.title, chats.c.kind,
                         chats.c.date_order, chats.c.date_order_basis,
                         func.count(messages.c.id).label("n"),
                         func.min(messages.c.sent_at).label("first"),
@@ -136,7 +140,8 @@ def list_chats(ws: Workspace, ref: str) -> tuple[CaseRow, list[ChatRow]]:
                  .join(items, items.c.id == chats.c.item_id)
                  .outerjoin(messages, messages.c.chat_id == chats.c.id)
                  .where(chats.c.case_id == case.id)
-                 .group_by(chats.c.id, items.c.no, chats.c.platform, chats.c.title,
+                 .group_by(chats.c.id, chats.c.item_id, items.c.no, chats.c.platform,
+                           chats.c.title,
                            chats.c.kind, chats.c.date_order, chats.c.date_order_basis)
                  .order_by(items.c.no, chats.c.id))
         parts: dict[int, list[Any]] = {}
@@ -149,22 +154,63 @@ def list_chats(ws: Workspace, ref: str) -> tuple[CaseRow, list[ChatRow]]:
             head = groups.get(int(chat_id), int(chat_id))
             if head in senders:
                 senders[head].add(int(sender_id))
-        rows = [_merged(rs, len(senders[head])) for head, rs in parts.items()]
+        odd = {int(item_id): int(n) for item_id, n in conn.execute(
+            select(records.c.item_id, func.count())
+            .where(records.c.case_id == case.id, records.c.note.like(f"{UNPARSED_NOTE}%"))
+            .group_by(records.c.item_id))}
+        rows = [_merged(rs, len(senders[head]), odd) for head, rs in parts.items()]
         ledger.append(conn, chain=case.chain, actor=actor.name, action="chats.list",
                       subject=f"case:{case.ref}", case_id=case.id,
                       details={"chats": len(rows)})
     return case, rows
 
 
-def _merged(rows: list[Any], senders: int) -> ChatRow:
-    """One conversation from its chat rows (one, or the pages of a paged export)."""
+def _merged(rows: list[Any], senders: int, odd: dict[int, int]) -> ChatRow:
+    """One conversation from its chat rows (one, or the pages of a paged export); ``odd``:
+    unparsed pieces by item id."""
     head = rows[0]
     firsts = [f for f in (_utc(r.first) for r in rows) if f is not None]
     lasts = [v for v in (_utc(r.last) for r in rows) if v is not None]
     return ChatRow(int(head.id), int(head.no), head.platform, head.title, head.kind,
                    sum(int(r.n) for r in rows), senders, min(firsts, default=None),
                    max(lasts, default=None), head.date_order, head.date_order_basis,
-                   tuple(int(r.no) for r in rows))
+                   tuple(int(r.no) for r in rows),
+                   sum(odd.get(int(r.item_id), 0) for r in rows))
+
+
+@dataclass(frozen=True, slots=True)
+class UnparsedRow:
+    """A piece of a chat export that is not a message: where it is and why it was kept as is
+    (``reason`` is a message key, ``chat.unparsed.*``)."""
+
+    item: int
+    name: str
+    locator: str | None
+    reason: str
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"item": f"E-{self.item}", "name": self.name, "locator": self.locator,
+                "reason": self.reason, "text": self.text}
+
+
+def list_unparsed(ws: Workspace, ref: str) -> tuple[CaseRow, list[UnparsedRow]]:
+    """Every unparsed piece of the case's chat exports, in evidence order; recorded as
+    ``chats.unparsed``."""
+    actor, case = authorize(ws.db, ws.actor, ref, Action.READ)
+    with ws.db.begin() as conn:
+        query = (select(items.c.no, items.c.name, records.c.locator, records.c.note,
+                        records.c.text)
+                 .join(items, items.c.id == records.c.item_id)
+                 .where(records.c.case_id == case.id,
+                        records.c.note.like(f"{UNPARSED_NOTE}%"))
+                 .order_by(items.c.no, records.c.ordinal))
+        rows = [UnparsedRow(int(r.no), r.name, r.locator, r.note[len(UNPARSED_NOTE):],
+                            r.text or "") for r in conn.execute(query)]
+        ledger.append(conn, chain=case.chain, actor=actor.name, action="chats.unparsed",
+                      subject=f"case:{case.ref}", case_id=case.id,
+                      details={"pieces": len(rows)})
+    return case, rows
 
 
 def _utc(value: Any) -> datetime | None:

@@ -97,6 +97,19 @@ class ItemFailure:
                 "message": self.message}
 
 
+@dataclass(frozen=True, slots=True)
+class UnparsedItem:
+    """Chat export E-<no> has ``pieces`` lines or blocks that are not messages (kept as
+    records; ``sabueso chats REF --unparsed`` lists them)."""
+
+    no: int
+    name: str
+    pieces: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": f"E-{self.no}", "name": self.name, "pieces": self.pieces}
+
+
 @dataclass(slots=True)
 class DeriveSummary:
     """What one derivation run did."""
@@ -113,6 +126,7 @@ class DeriveSummary:
     skipped: int = 0  # items no reader reads (images, archives, ...)
     already: int = 0  # items another run derived meanwhile
     failed: list[ItemFailure] = field(default_factory=list)
+    unparsed: list[UnparsedItem] = field(default_factory=list)
     entities: int = 0  # entities in the case after the run
 
     def as_dict(self) -> dict[str, Any]:
@@ -121,7 +135,8 @@ class DeriveSummary:
                 "reader_versions": self.reader_versions, "items": self.items,
                 "records": self.records, "mentions": self.mentions,
                 "messages": self.messages, "skipped": self.skipped,
-                "failed": [f.as_dict() for f in self.failed], "entities": self.entities}
+                "failed": [f.as_dict() for f in self.failed],
+                "unparsed": [u.as_dict() for u in self.unparsed], "entities": self.entities}
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +336,9 @@ def _run(ws: Workspace, actor: Actor, case: CaseRow, nos: list[int] | None,
                 summary.records += ext.records
                 summary.mentions += ext.mentions
                 summary.messages += ext.messages
+                if ext.unparsed:
+                    summary.unparsed.append(UnparsedItem(ext.cand.no, ext.cand.name,
+                                                         ext.unparsed))
         batch.clear()
         held = 0
 

@@ -39,6 +39,7 @@ from sabueso.ingest.text import read_records, reader_by_name
 
 __all__ = [
     "CHAT_ACCOUNT_NOTE",
+    "UNPARSED_NOTE",
     "Candidate",
     "Extracted",
     "ListSpool",
@@ -54,6 +55,7 @@ _NAMES: dict[str, frozenset[str]] = {}  # the same, as the name sets parsers are
 STREAM_WORKERS_ABOVE = 16 << 20  # plain-text items larger than this are scanned in processes
 CHAT_ACCOUNT_NOTE = "chat.account"  # note of the record holding an account's phone as shown
 SPOOL_CHUNK = 512  # spool entries pickled together
+UNPARSED_NOTE = "unparsed: "  # note of a record holding a piece of an export that is no message
 
 
 def clear_names() -> None:
@@ -144,6 +146,7 @@ class Extracted:
     records: int = 0
     mentions: int = 0
     messages: int = 0
+    unparsed: int = 0  # pieces of a chat export that are not messages (kept as records)
     encoding: str | None = None
     error: tuple[str, str] | None = None  # (message key, message)
     size: int = 0  # characters held for writing: bounds a batch
@@ -270,7 +273,8 @@ def _read_chat(fh: IO[bytes], cand: Candidate, sink: _Sink) -> None:
             out.messages += 1
             ordinal += 1
         elif isinstance(event, Unparsed):
-            sink.record(ordinal, event.locator, event.text, f"unparsed: {event.reason}")
+            sink.record(ordinal, event.locator, event.text, f"{UNPARSED_NOTE}{event.reason}")
+            out.unparsed += 1
             ordinal += 1
         elif isinstance(event, Account):
             out.spool.put(("a", event.key, event.platform,

@@ -258,6 +258,7 @@ def _ledger_note(e: Extracted, derivation_id: int,
         "records": e.records, "mentions": e.mentions, "entities": len(e.found)}
     if e.cand.chat:
         details["messages"] = e.messages
+        details["unparsed"] = e.unparsed
         details["zone"] = e.cand.zone
     if e.encoding:
         details["encoding"] = e.encoding

@@ -108,3 +108,25 @@ def test_a_paged_html_export_is_one_conversation(env: Env, tmp_path: Path) -> No
     sent = [e for e in graph["edges"] if e["kind"] == "sent"
             and e["target"] == f"chat:{paged['chat']}"]
     assert sorted(e["weight"] for e in sent) == [3, 4]
+
+
+def test_lines_that_are_not_messages_are_reported_and_listed(env: Env, tmp_path: Path) -> None:
+    env.new_case(REF)
+    folder = write_files(tmp_path / "ev", {"Chat de WhatsApp con Juan.txt": (
+        "copiado de otro lado\nsegunda línea suelta\n"
+        "12/11/2026, 20:01 - Juan: hola\n12/11/2026, 20:02 - Ana: qué tal\n")})
+    added = env.run("add", REF, str(folder))
+    assert added.code == 0
+    said = " ".join(added.err.split())
+    assert "2 lines were not recognised as messages" in said and "--unparsed" in said
+    [chat] = env.ok("chats", REF, "--json").json()["chats"]
+    assert chat["messages"] == 2 and chat["unparsed"] == 2
+    assert "sabueso chats GT-1 --unparsed" in " ".join(env.ok("chats", REF).out.split())
+    pieces = env.ok("chats", REF, "--unparsed", "--json").jsonl()
+    assert [(p["locator"], p["text"]) for p in pieces] == [
+        ("line 1", "copiado de otro lado"), ("line 2", "segunda línea suelta")]
+    assert {p["reason"] for p in pieces} == {"chat.unparsed.before_first_message"}
+    assert "text before the export's first message" in env.ok("chats", REF, "--unparsed").out
+    item = next(e for e in env.ok("log", REF, "--json").jsonl() if e["action"] == "derive.item")
+    assert item["details"]["unparsed"] == 2 and item["details"]["messages"] == 2
+    assert any(e["action"] == "chats.unparsed" for e in env.ok("log", REF, "--json").jsonl())
