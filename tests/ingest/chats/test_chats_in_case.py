@@ -9,8 +9,9 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import Env, write_files
 from tg_writers import GenMessage, Peer, write_html
+
+from conftest import Env, write_files
 
 REF = "GT-1"
 
