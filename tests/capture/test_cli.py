@@ -205,3 +205,23 @@ def test_a_capture_killed_before_it_completes_is_captured_again(
     assert len(folders) == 2  # the first bundle stays in the case: evidence is never deleted
     assert "interrupted" in env.ok("captures", "GT-1").out
     assert env.run("verify", "GT-1").code == 0
+
+
+def test_need_to_know_applies(env: Env, site: LocalSite, tmp_path: Path) -> None:
+    env.new_case()
+    env.ok("user", "add", "carmen", "--role", "auditor")
+    env.ok("case", "grant", "GT-1", "carmen", "--role", "auditor")
+    env.ok("user", "add", "pedro", "--role", "analyst")
+    refused = env.run("capture", "GT-1", site.url("/"), "--no-browser", *SITE, user="carmen")
+    assert refused.code == 3
+    assert env.run("capture", "GT-1", site.url("/"), "--no-browser", *SITE,
+                   user="pedro").code == 3  # not a member of the case
+    assert env.ok("captures", "GT-1", "--json").json() == []
+    cap = env.ok("capture", "GT-1", site.url("/"), "--no-browser", *SITE,
+                 "--json").json()["captures"][0]
+    assert env.run("replay", "GT-1", cap["folder"], "--out", str(tmp_path / "r"),
+                   user="carmen").code == 3
+    done = env.ok("replay", "GT-1", cap["folder"], "--out", str(tmp_path / "r"), "--json")
+    assert done.json()["responses"] == 1  # the capture's folder item names it too
+    denied = [e for e in _log(env) if e.action == "access.denied"]
+    assert {e.actor for e in denied} >= {"carmen"}
