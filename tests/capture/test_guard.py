@@ -124,3 +124,16 @@ def test_every_address_is_either_public_or_has_a_reason(addr: ipaddress.IPv4Addr
     if reason is None:
         assert addr.is_global or addr.is_global is None
     assert AddressPolicy.build(allow_private=True).address_ok(str(addr)) is None
+
+
+@given(st.one_of(st.text(max_size=80),
+                 st.builds(lambda host, path: f"http://{host}/{path}",
+                           st.text(max_size=30), st.text(max_size=30))))
+def test_any_text_is_a_target_or_a_refusal(text: str) -> None:
+    policy = AddressPolicy.build(resolver=lambda host, port: ["93.184.216.34"])
+    try:
+        target = policy.check(text)
+    except CaptureRefused:
+        return
+    assert target.host.isascii() and target.scheme in ("http", "https")
+    assert target.address == "93.184.216.34" or target.host == target.address

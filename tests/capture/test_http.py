@@ -159,3 +159,20 @@ def test_warc_read_back_with_warcio(site: LocalSite, tmp_path: Path) -> None:
         index = subprocess.run([warcio, "index", str(path)], capture_output=True, text=True,
                                check=True)
         assert index.stdout.count('"warc-type": "response"') == 3
+
+
+def test_international_names_and_paths_go_on_the_wire_encoded(site: LocalSite) -> None:
+    asked: list[str] = []
+
+    def resolver(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    policy = AddressPolicy.build(allowed=["127.0.0.1/32"], resolver=resolver)
+    exchange = fetch(policy, f"http://señal.gt:{site.port}/perfil/año?q=niño&x=%20",
+                     Budget(Limits()))
+    assert asked == ["xn--seal-hqa.gt"]
+    assert exchange.request_raw.startswith(
+        b"GET /perfil/a%C3%B1o?q=ni%C3%B1o&x=%20 HTTP/1.1\r\n")
+    assert f"Host: xn--seal-hqa.gt:{site.port}".encode() in exchange.request_raw
+    assert exchange.status == 404  # the site has no such page: still an exchange

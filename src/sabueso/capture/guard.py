@@ -151,12 +151,12 @@ class AddressPolicy:
         """Parse ``url``, resolve its host and check every address, or raise
         ``CaptureRefused`` naming the URL and the reason."""
         parts = split_url(url)
-        host = parts.hostname or ""
         port = parts.port or SCHEMES[parts.scheme]
         try:
-            literal: IPAddress | None = ipaddress.ip_address(host)
+            literal: IPAddress | None = ipaddress.ip_address(parts.hostname or "")
         except ValueError:
             literal = None
+        host = str(literal) if literal is not None else ascii_host(parts.hostname or "", url)
         addresses = [str(literal)] if literal is not None else self.resolver(host, port)
         if not addresses:
             raise CaptureRefused("error.capture_dns", host=host, reason="no address")
@@ -167,6 +167,15 @@ class AddressPolicy:
                                      address=address, kind=why,
                                      reason=t("capture.reason." + why))
         return Target(url, parts.scheme, host, port, addresses[0], tuple(addresses))
+
+
+def ascii_host(host: str, url: str) -> str:
+    """The host as it goes on the wire and to DNS: an internationalised name in IDNA form
+    (``señal.gt`` -> ``xn--seal-hqa.gt``)."""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise CaptureRefused("error.capture_bad_url", url=url, reason=str(exc)) from None
 
 
 def split_url(url: str) -> SplitResult:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from sabueso.capture.errors import CaptureFailed
 from sabueso.capture.guard import AddressPolicy, Target
@@ -35,6 +35,7 @@ _HOP_BY_HOP = frozenset({"host", "connection", "keep-alive", "proxy-connection",
                          "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
                          "accept-encoding", "content-length"})
 _READ = 64 << 10
+_PATH_SAFE = "/?&=%:@!$'()*+,;~#[]-._"
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +233,10 @@ def fetch(policy: AddressPolicy, url: str, budget: Budget, *, method: str = "GET
     if remaining <= 0:
         raise CaptureFailed("error.capture_timeout", url=url, seconds=limits.page_seconds)
     parts = urlsplit(url)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # what goes on the request line: ASCII, anything else percent-encoded (UTF-8), as a
+    # browser sends it; what is already encoded stays as it is
+    path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+                 safe=_PATH_SAFE)
     conn = _PinnedConnection(target, min(limits.io_seconds, remaining))
     started, clock = utcnow(), time.monotonic()
     try:
