@@ -53,11 +53,8 @@ def common(con: duckdb.DuckDBPyConnection, case: str, numbers: list[str],
                       list(DISTINCT target ORDER BY target) AS of_targets
                FROM pairs WHERE contact LIKE '+%' GROUP BY contact
                HAVING count(DISTINCT target) >= $k),
-      degree AS (SELECT v, count(DISTINCT w) AS degree FROM (
-                   SELECT line AS v, peer AS w FROM events
-                   WHERE line IN (SELECT contact FROM hits) AND peer IS NOT NULL
-                   UNION ALL SELECT peer, line FROM events
-                   WHERE peer IN (SELECT contact FROM hits)) GROUP BY v)
+      degree AS (SELECT u AS v, count(DISTINCT v) AS degree FROM edges
+                 WHERE u IN (SELECT contact FROM hits) GROUP BY u)
       SELECT h.contact, h.targets, h.of_targets, h.contact IN (SELECT target FROM t)
              AS is_target, coalesce(d.degree, 0) AS degree
       FROM hits h LEFT JOIN degree d ON d.v = h.contact
@@ -69,66 +66,96 @@ def common(con: duckdb.DuckDBPyConnection, case: str, numbers: list[str],
     return Result("common", case, cols, rows, {"numbers": targets, "min": min_targets})
 
 
-def _edges(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("""CREATE OR REPLACE TEMP TABLE _edges AS
-        SELECT u, v, count(*) AS events FROM (
-            SELECT line AS u, peer AS v FROM events WHERE peer LIKE '+%' AND kind <> 'data'
-            UNION ALL SELECT peer, line FROM events WHERE peer LIKE '+%' AND kind <> 'data')
-        GROUP BY u, v""")
+def _expand(con: duckdb.DuckDBPyConnection, side: str, hop: int) -> int:
+    """One more level of the breadth-first search from ``side`` (a or b); how many numbers
+    it reached for the first time."""
+    con.execute(f"""INSERT INTO _par_{side} SELECT DISTINCT e.v, e.u, $h FROM edges e
+        JOIN _seen_{side} s ON s.n = e.u AND s.hop = $h - 1
+        WHERE e.v NOT IN (SELECT n FROM _seen_{side})""", {"h": hop})
+    added = con.execute(f"INSERT INTO _seen_{side} SELECT DISTINCT n, $h FROM _par_{side} "
+                        "WHERE hop = $h", {"h": hop}).fetchone()
+    return int(added[0]) if added else 0
+
+
+def _ancestors(con: duckdb.DuckDBPyConnection, side: str, depth: int) -> dict[str, list[str]]:
+    """Parents (toward the side's start) of the meeting numbers and of their ancestors."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _dag_{side} AS SELECT p.n, p.p, p.hop
+        FROM _par_{side} p JOIN _meet m ON m.n = p.n""")
+    for level in range(depth - 1, 0, -1):
+        con.execute(f"INSERT INTO _dag_{side} SELECT n, p, hop FROM _par_{side} WHERE hop = $h "
+                    f"AND n IN (SELECT p FROM _dag_{side} WHERE hop = $h + 1)", {"h": level})
+    parents: dict[str, list[str]] = {}
+    for n, p in con.execute(f"SELECT DISTINCT n, p FROM _dag_{side}").fetchall():
+        parents.setdefault(n, []).append(p)
+    return parents
+
+
+def _chains(parents: dict[str, list[str]], start: str, node: str,
+            limit: int) -> list[list[str]]:
+    """Every chain start → node through ``parents`` (up to ``limit``)."""
+    out: list[list[str]] = []
+
+    def walk(at: str, tail: list[str]) -> None:
+        if len(out) >= limit:
+            return
+        if at == start:
+            out.append([start, *tail])
+            return
+        for p in sorted(parents.get(at, [])):
+            walk(p, [at, *tail])
+
+    walk(node, [])
+    return out
 
 
 def path(con: duckdb.DuckDBPyConnection, case: str, a: str, b: str, max_hops: int = 4,
          limit: int = 25) -> Result:
-    """Every shortest chain from ``a`` to ``b`` (up to ``limit``), breadth first in SQL."""
-    _edges(con)
-    con.execute("CREATE OR REPLACE TEMP TABLE _seen AS SELECT $a::VARCHAR AS n, 0 AS hop",
-                {"a": a})
-    con.execute("CREATE OR REPLACE TEMP TABLE _par (n VARCHAR, p VARCHAR, hop INTEGER)")
-    found = a == b
-    hop = 0
-    while not found and hop < max_hops:
-        hop += 1
-        con.execute("""INSERT INTO _par SELECT DISTINCT e.v, e.u, $h FROM _edges e
-            JOIN _seen s ON s.n = e.u AND s.hop = $h - 1
-            WHERE e.v NOT IN (SELECT n FROM _seen)""", {"h": hop})
-        added = con.execute("""INSERT INTO _seen SELECT DISTINCT n, $h FROM _par
-            WHERE hop = $h""", {"h": hop}).fetchone()
-        if not added or not added[0]:
+    """Every shortest chain from ``a`` to ``b`` (up to ``limit``): a breadth-first search from
+    both ends over the case's contact graph, the smaller frontier first, in SQL."""
+    hops = {"a": 0, "b": 0}
+    for side, start in (("a", a), ("b", b)):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _seen_{side} AS "
+                    "SELECT $s::VARCHAR AS n, 0 AS hop", {"s": start})
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _par_{side} "
+                    "(n VARCHAR, p VARCHAR, hop INTEGER)")
+    sizes = {"a": 1, "b": 1}
+    length = 0 if a == b else None
+    while length is None and hops["a"] + hops["b"] < max_hops:
+        side = "a" if sizes["a"] <= sizes["b"] else "b"
+        hops[side] += 1
+        sizes[side] = _expand(con, side, hops[side])
+        if not sizes[side]:
             break
-        found = bool(con.execute("SELECT count(*) FROM _seen WHERE n = $b",
-                                 {"b": b}).fetchone()[0])  # type: ignore[index]
+        met = con.execute("SELECT min(x.hop + y.hop) FROM _seen_a x JOIN _seen_b y "
+                          "USING (n)").fetchone()
+        length = int(met[0]) if met and met[0] is not None else None
     rows: list[tuple[Any, ...]] = []
-    if found and a != b:
-        # only the shortest-path ancestors of b, level by level (the BFS may have reached
-        # most of the graph; none of that comes into Python)
-        con.execute("CREATE OR REPLACE TEMP TABLE _dag AS SELECT n, p, hop FROM _par "
-                    "WHERE n = $b", {"b": b})
-        for level in range(hop - 1, 0, -1):
-            con.execute("INSERT INTO _dag SELECT n, p, hop FROM _par WHERE hop = $h AND n IN "
-                        "(SELECT p FROM _dag WHERE hop = $h + 1)", {"h": level})
-        parents: dict[str, list[str]] = {}
-        for n, p in con.execute("SELECT n, p FROM _dag").fetchall():
-            parents.setdefault(n, []).append(p)
-        weights = {(u, v): c for u, v, c in con.execute(
-            "SELECT e.u, e.v, e.events FROM _edges e JOIN _dag d ON e.u = d.p AND e.v = d.n"
-        ).fetchall()}
+    if length:
+        con.execute("""CREATE OR REPLACE TEMP TABLE _meet AS SELECT n, x.hop AS ha, y.hop AS hb
+            FROM _seen_a x JOIN _seen_b y USING (n) WHERE x.hop + y.hop = $l""", {"l": length})
+        meets = con.execute("SELECT n, ha, hb FROM _meet ORDER BY n").fetchall()
+        up = _ancestors(con, "a", hops["a"])
+        down = _ancestors(con, "b", hops["b"])
         chains: list[list[str]] = []
-
-        def walk(node: str, tail: list[str]) -> None:
-            if len(chains) >= limit:
-                return
-            if node == a:
-                chains.append([a, *tail])
-                return
-            for p in sorted(parents.get(node, [])):
-                walk(p, [node, *tail])
-
-        walk(b, [])
-        for i, chain in enumerate(chains, 1):
-            hops = [weights.get((chain[j], chain[j + 1]), 0) for j in range(len(chain) - 1)]
+        for m, _ha, _hb in meets:
+            for left in _chains(up, a, m, limit):
+                for right in _chains(down, b, m, limit):
+                    if len(chains) < limit:
+                        chains.append(left + right[::-1][1:])
+        pairs = sorted({(c[j], c[j + 1]) for c in chains for j in range(len(c) - 1)})
+        weights: dict[tuple[str, str], int] = {}
+        if pairs:
+            con.execute("CREATE OR REPLACE TEMP TABLE _hop (u VARCHAR, v VARCHAR)")
+            con.executemany("INSERT INTO _hop VALUES (?, ?)", [list(p) for p in pairs])
+            weights = {(u, v): int(n) for u, v, n in con.execute(
+                "SELECT e.u, e.v, sum(e.events) FROM edges e JOIN _hop h "
+                "ON e.u = h.u AND e.v = h.v GROUP BY e.u, e.v").fetchall()}
+        for i, chain in enumerate(sorted(chains), 1):
+            per_hop = [weights.get((chain[j], chain[j + 1]), 0) for j in range(len(chain) - 1)]
             rows.append((i, len(chain) - 1, " → ".join(chain),
-                         " · ".join(str(h) for h in hops), min(hops)))
-    for name in ("_edges", "_seen", "_par", "_dag"):
+                         " · ".join(str(h) for h in per_hop), min(per_hop)))
+    for name in ("_seen_a", "_seen_b", "_par_a", "_par_b", "_dag_a", "_dag_b", "_meet",
+                 "_hop"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return Result("path", case, ["path", "hops", "chain", "events_per_hop", "weakest_link"],
                   rows, {"from": a, "to": b, "max_hops": max_hops})

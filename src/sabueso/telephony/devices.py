@@ -24,9 +24,9 @@ def devices(con: duckdb.DuckDBPyConnection, case: str, value: str | None,
     if value:
         cond = "(line = $n OR imei14 = left($d, 14) OR imsi = $d)"
         params = {"n": number or value, "d": digits or "-"}
-    cur = con.execute(f"""SELECT line, imei14 AS imei, imsi, count(*) AS events,
-            min(ts) AS first, max(ts) AS last, count(DISTINCT cell) AS cells
-        FROM events WHERE (imei14 IS NOT NULL OR imsi IS NOT NULL) AND {cond}
+    cur = con.execute(f"""SELECT line, imei14 AS imei, imsi, sum(events) AS events,
+            min(first) AS first, max(last) AS last
+        FROM identities WHERE {cond}
         GROUP BY line, imei14, imsi ORDER BY first, line, imei, imsi""", params)
     return Result("devices", case, [d[0] for d in cur.description], cur.fetchall(),
                   {"value": value})
@@ -35,8 +35,8 @@ def devices(con: duckdb.DuckDBPyConnection, case: str, value: str | None,
 def swaps(con: duckdb.DuckDBPyConnection, case: str, window_days: float = 7.0,
           min_share: float = 0.5, min_contacts: int = 3) -> Result:
     con.execute("""CREATE OR REPLACE TEMP TABLE _use AS SELECT line, imei14, imsi,
-            min(ts) AS first, max(ts) AS last, count(*) AS events
-        FROM events WHERE imei14 IS NOT NULL OR imsi IS NOT NULL GROUP BY ALL""")
+            min(first) AS first, max(last) AS last, sum(events) AS events
+        FROM identities GROUP BY ALL""")
     handset = con.execute("""SELECT 'handset_change' AS kind, line AS subject,
             prev_imei AS old, imei14 AS new, first AS at, NULL::DOUBLE AS score,
             NULL::VARCHAR AS detail FROM (
@@ -56,21 +56,16 @@ def swaps(con: duckdb.DuckDBPyConnection, case: str, window_days: float = 7.0,
     # takeover: lines that fall silent before the end, numbers that start after the beginning;
     # contact sets are built only for those candidates
     take = con.execute(f"""WITH span AS (
-            SELECT v, min(ts) AS first, max(ts) AS last FROM (
-              SELECT line AS v, ts FROM events UNION ALL
-              SELECT peer, ts FROM events WHERE peer LIKE '+%') GROUP BY v),
-          bounds AS (SELECT min(ts) AS t0, max(ts) AS t1 FROM events),
+            SELECT v, min(first) AS first, max(last) AS last FROM spans GROUP BY v),
+          bounds AS (SELECT min(first) AS t0, max(last) AS t1 FROM span),
           cand AS (SELECT o.v AS old, n.v AS new, o.last, n.first
               FROM (SELECT s.* FROM span s, bounds b WHERE s.last < b.t1 - INTERVAL 2 DAY) o,
                    (SELECT s.* FROM span s, bounds b WHERE s.first > b.t0 + INTERVAL 2 DAY) n
               WHERE o.v <> n.v AND n.first BETWEEN o.last - INTERVAL 1 DAY
                                 AND o.last + to_hours({float(window_days) * 24}::BIGINT)),
           who AS (SELECT old AS v FROM cand UNION SELECT new FROM cand),
-          pairs AS (SELECT DISTINCT v, w FROM (
-              SELECT line AS v, peer AS w FROM events
-              WHERE peer LIKE '+%' AND kind <> 'data' AND line IN (SELECT v FROM who)
-              UNION ALL SELECT peer, line FROM events
-              WHERE peer LIKE '+%' AND kind <> 'data' AND peer IN (SELECT v FROM who))),
+          pairs AS (SELECT DISTINCT u AS v, v AS w FROM edges
+                    WHERE u IN (SELECT v FROM who)),
           deg AS (SELECT v, count(*) AS n FROM pairs GROUP BY v)
         SELECT 'takeover', c.old, c.old, c.new, c.first,
                round(count(*) / any_value(d.n), 3) AS share,

@@ -19,6 +19,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from sabueso.core.errors import InputError
 from sabueso.telephony.phones import canonical, sql_fast
+from sabueso.telephony.store import SUMMARIES
 
 _TS = (r"^\s*(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4}))"
        r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,](\d{1,6}))?\s*([AaPp])?\.?\s?(?:[Mm]\.?)?)?"
@@ -348,6 +349,9 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
         "(SELECT count(*) FROM rejects WHERE import_id = $i AND severity = 'warning')",
         {"i": import_id}).fetchone()
     kept, rejected, warnings = (int(x) for x in counts) if counts else (0, 0, 0)
+    for statement in SUMMARIES.split(";"):
+        if statement.strip():
+            con.execute(statement, {"i": import_id})
     for name in ("_num", "_typ", "_dir"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return Outcome(rows_read, kept, rejected, warnings, order, basis, tgt)

@@ -17,7 +17,7 @@ import duckdb
 from sabueso.cases.access import CaseRow
 from sabueso.workspace import Workspace
 
-STORE_VERSION = 2
+STORE_VERSION = 4
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (version INTEGER);
 CREATE TABLE IF NOT EXISTS imports (import_id INTEGER PRIMARY KEY, sql_id INTEGER,
@@ -30,6 +30,30 @@ CREATE TABLE IF NOT EXISTS cells (import_id INTEGER, line_no INTEGER, cell VARCH
     lat DOUBLE, lon DOUBLE, azimuth DOUBLE, beamwidth DOUBLE, name VARCHAR);
 CREATE TABLE IF NOT EXISTS rejects (import_id INTEGER, line_no INTEGER, part VARCHAR,
     severity VARCHAR, column_name VARCHAR, raw VARCHAR, reason VARCHAR);
+CREATE TABLE IF NOT EXISTS identities (import_id INTEGER, line VARCHAR, imei14 VARCHAR,
+    imsi VARCHAR, first TIMESTAMP, last TIMESTAMP, events BIGINT);
+CREATE TABLE IF NOT EXISTS spans (import_id INTEGER, v VARCHAR, first TIMESTAMP,
+    last TIMESTAMP);
+CREATE TABLE IF NOT EXISTS edges (import_id INTEGER, u VARCHAR, v VARCHAR, events BIGINT);
+"""
+# Summaries written with each import (derived from its events in the same transaction):
+# identities (line, handset, SIM: devices and swaps), spans (first and last appearance of
+# every number: takeovers) and edges (the contact graph, both ways, valid numbers only:
+# chains, degrees). Analyses over the whole case read these instead of every record.
+SUMMARIES = """
+INSERT INTO identities SELECT $i, line, imei14, imsi, min(ts), max(ts), count(*)
+    FROM events WHERE import_id = $i
+    AND (imei14 IS NOT NULL OR imsi IS NOT NULL) GROUP BY line, imei14, imsi;
+INSERT INTO spans SELECT $i, v, min(first), max(last) FROM (
+    SELECT line AS v, min(ts) AS first, max(ts) AS last FROM events WHERE import_id = $i
+    GROUP BY line
+    UNION ALL SELECT peer, min(ts), max(ts) FROM events WHERE import_id = $i
+    AND peer LIKE '+%' GROUP BY peer) GROUP BY v;
+INSERT INTO edges WITH g AS (
+    SELECT least(line, peer) AS x, greatest(line, peer) AS y, count(*) AS n FROM events
+    WHERE import_id = $i AND peer LIKE '+%' AND line LIKE '+%' AND kind <> 'data'
+    GROUP BY 1, 2)
+    SELECT $i, x, y, n FROM g UNION ALL SELECT $i, y, x, n FROM g WHERE x <> y;
 """
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 MEMORY_LIMIT = "1500MB"
@@ -71,7 +95,7 @@ def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def drop_import(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
-    for table in ("events", "cells", "rejects", "imports"):
+    for table in ("events", "cells", "rejects", "identities", "spans", "edges", "imports"):
         con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
 
 
