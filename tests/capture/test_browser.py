@@ -144,3 +144,11 @@ def test_a_hanging_subresource_does_not_cost_the_page(browser: BrowserSession,
     [failed] = bundle.record["refused"]
     assert failed["url"].endswith("/slow") and failed["error"] == "error.capture_timeout"
     assert (tmp_path / "screenshot.png").exists()
+
+
+def test_the_url_as_typed_need_not_be_the_browsers_form(
+        site: LocalSite, browser: BrowserSession, tmp_path: Path) -> None:
+    typed = f"HTTP://127.0.0.1:{site.port}"  # no path, upper-case scheme
+    bundle = make_bundle(tmp_path, typed, SITE_POLICY, Limits(), browser)
+    assert bundle.record["requested_url"] == typed
+    assert bundle.record["final_url"] == site.url("/") and bundle.status == 200

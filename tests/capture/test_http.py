@@ -176,3 +176,15 @@ def test_international_names_and_paths_go_on_the_wire_encoded(site: LocalSite) -
         b"GET /perfil/a%C3%B1o?q=ni%C3%B1o&x=%20 HTTP/1.1\r\n")
     assert f"Host: xn--seal-hqa.gt:{site.port}".encode() in exchange.request_raw
     assert exchange.status == 404  # the site has no such page: still an exchange
+
+
+def test_the_warc_names_the_url_as_sent(site: LocalSite, tmp_path: Path) -> None:
+    policy = AddressPolicy.build(allowed=["127.0.0.1/32"], resolver=lambda h, p: ["127.0.0.1"])
+    path = tmp_path / "idn.warc.gz"
+    with WarcSink(path, {"software": "test"}) as sink:
+        page = fetch_page(policy, f"http://señal.gt:{site.port}/año", Budget(Limits()), UA,
+                          sink.add)
+    assert page.final.url == f"http://xn--seal-hqa.gt:{site.port}/a%C3%B1o"
+    with path.open("rb") as fh:
+        assert [r["uri"] for r in read_records(fh) if r["type"] == "response"] == [
+            page.final.url]

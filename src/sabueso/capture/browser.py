@@ -67,6 +67,7 @@ class Rendered:
     exchanges: list[Exchange] = field(default_factory=list)
     refused: list[dict[str, str]] = field(default_factory=list)  # requests not made, and why
     full_page: bool = True  # False: the page was too tall, the screenshot shows the viewport
+    documents: list[Exchange] = field(default_factory=list)  # main frame: redirects, page
 
 
 def _fulfil_headers(exchange: Exchange) -> dict[str, str]:
@@ -141,6 +142,7 @@ class BrowserSession:
         context = await self._browser.new_context(
             viewport=VIEWPORT, service_workers="block", accept_downloads=False)
         exchanges: list[Exchange] = []
+        documents: list[Exchange] = []  # the main frame's documents: redirects, then the page
         refused: list[dict[str, str]] = []
         nav: dict[str, Any] = {}  # the main frame's document: a redirect to follow, or an error
         page: Any = None
@@ -196,6 +198,8 @@ class BrowserSession:
                                 else "failed"})
                 await route.abort("blockedbyclient")
                 return
+            if main:
+                documents.append(exchange)
             if main and exchange.redirect_to is not None:
                 nav["redirect"] = exchange.redirect_to
                 await route.abort("aborted")
@@ -257,7 +261,8 @@ class BrowserSession:
                 await page.screenshot(path=str(out / "screenshot.png"), timeout=wait)
                 full_page = False
             await page.pdf(path=str(out / "print.pdf"), print_background=True)
-            return Rendered(page.url, title, user_agent, status, exchanges, refused, full_page)
+            return Rendered(page.url, title, user_agent, status, exchanges, refused, full_page,
+                            documents)
         finally:
             await context.close()
 

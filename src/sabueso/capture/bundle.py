@@ -67,20 +67,6 @@ def _hashes(path: Path) -> dict[str, Any]:
     return {"sha256": digest.hexdigest(), "size": size}
 
 
-def _chain(url: str, exchanges: list[Exchange]) -> list[Exchange]:
-    """The page's own exchanges, from the requested URL through each redirect it gave."""
-    by_url: dict[str, Exchange] = {}
-    for exchange in exchanges:
-        by_url.setdefault(exchange.url, exchange)
-    chain: list[Exchange] = []
-    current: str | None = url
-    while current is not None and current in by_url and len(chain) < 50:
-        exchange = by_url[current]
-        chain.append(exchange)
-        current = exchange.redirect_to
-    return chain
-
-
 def _warcinfo(mode: str, browser: str | None, policy: AddressPolicy) -> dict[str, Any]:
     return {"software": TOOL, "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
@@ -101,6 +87,7 @@ def make_bundle(folder: Path, url: str, policy: AddressPolicy, limits: Limits,
         session.start()
         browser_version = f"Chromium {session.version}"
     exchanges: list[Exchange] = []
+    chain: list[Exchange] = []  # the page's own documents: each redirect, then the page
     refused: list[dict[str, str]] = []
     title = ""
     full_page: bool | None = None
@@ -111,16 +98,16 @@ def make_bundle(folder: Path, url: str, policy: AddressPolicy, limits: Limits,
         if session is not None:
             rendered = session.render(url, policy, budget, folder, on_exchange)
             exchanges, refused = rendered.exchanges, rendered.refused
+            chain = rendered.documents
             final_url, user_agent, title = rendered.final_url, rendered.user_agent, rendered.title
             full_page = rendered.full_page
         else:
             page = fetch_page(policy, url, budget, HTTP_USER_AGENT, on_exchange)
-            exchanges = page.chain
+            exchanges = chain = page.chain
             final_url, user_agent = page.final.url, HTTP_USER_AGENT
             _write_http_files(folder, page.final)
         if refused:
             sink.add_metadata(url, {"refused": refused})
-    chain = _chain(url, exchanges)
     if not chain:
         raise CaptureFailed("error.capture_network", url=url, reason="no response recorded")
     final = chain[-1]

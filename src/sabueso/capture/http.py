@@ -237,6 +237,7 @@ def fetch(policy: AddressPolicy, url: str, budget: Budget, *, method: str = "GET
     # browser sends it; what is already encoded stays as it is
     path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
                  safe=_PATH_SAFE)
+    wire_url = f"{target.scheme}://{target.host_header}{path}"  # the URL as sent
     conn = _PinnedConnection(target, min(limits.io_seconds, remaining))
     started, clock = utcnow(), time.monotonic()
     try:
@@ -271,7 +272,7 @@ def fetch(policy: AddressPolicy, url: str, budget: Budget, *, method: str = "GET
         budget.take(len(raw), url)
         decoded, undecoded = _decode(raw, response.getheader("Content-Encoding") or "", url,
                                      limits.response_bytes)
-        return Exchange(url, method, target.address, target.port, started,
+        return Exchange(wire_url, method, target.address, target.port, started,
                         conn.sent.getvalue(), conn.received.getvalue(), response.status,
                         response.reason, list(response.msg.items()), decoded, conn.tls,
                         undecoded, time.monotonic() - clock, target.addresses)
