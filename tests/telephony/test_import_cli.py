@@ -150,3 +150,23 @@ def test_direction_letters_target_column_and_blank_lines(sqlite_env: Env,
     top = env.ok("phone", "top", "GT-1", "55550147", "--json").json()["rows"]
     assert {(r["contact"], r["outgoing"], r["incoming"], r["sms"]) for r in top} == {
         ("+50255550183", 1, 0, 0), ("+50255550921", 0, 1, 1)}
+
+
+def test_mexican_sabana_with_coordinates_on_each_record(sqlite_env: Env,
+                                                         tmp_path: Path) -> None:
+    env = sqlite_env
+    env.new_case("MX-1", country="MX")
+    path = tmp_path / "sabana_telcel_ficticia.csv"
+    path.write_text(
+        "Telefono,Tipo,Numero A,Numero B,Fecha,Hora,Durac. Seg.,IMEI,Latitud,Longitud,Azimuth\n"
+        "5512345678,VOZ SALIENTE,5512345678,5587654321,21/10/2026,08:15:00,65,"
+        "356938035643809,19°25'42.5\"N,99°7'39.4\"O,120\n"
+        "5512345678,MENSAJE 2 VIAS ENT,5587654321,5512345678,21/10/2026,08:40:00,0,"
+        "356938035643809,\"19,4285\",\"-99,1276\",240\n", encoding="utf-8")
+    imp = env.ok("cdr", "import", "MX-1", str(path), "--json").json()["imports"][0]
+    assert (imp["rows_kept"], imp["rows_rejected"]) == (2, 0)
+    tl = env.ok("phone", "timeline", "MX-1", "55 1234 5678", "--json").json()["rows"]
+    assert [(r["peer"], r["direction"]) for r in tl] == [("+525587654321", "out"),
+                                                        ("+525587654321", "in")]
+    assert tl[0]["lat"] == 19.4284722 and tl[1]["lon"] == -99.1276
+    assert tl[0]["time"].startswith("2026-10-21T14:15:00")  # Mexico City, UTC-6

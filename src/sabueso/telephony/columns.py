@@ -45,6 +45,9 @@ CDR_ALIASES: dict[str, tuple[str, ...]] = {
     "cell": ("celda", "idcelda", "cellid", "cell", "firstcgi", "1stcell", "cgi", "antena",
              "radiobase", "celdainicio", "firstcell", "celdainicial", "antennaid", "sitio",
              "bts", "cellidentity", "eci", "towerid", "celltowerid"),
+    # the serving cell's coordinates written on each record (Mexican sabanas, some dumps)
+    "lat": ("latitud", "latitude", "lat", "lata", "latitudcelda", "firstcgilat"),
+    "lon": ("longitud", "longitude", "lon", "long", "lona", "longitudcelda", "firstcgilong"),
 }
 CELL_ALIASES: dict[str, tuple[str, ...]] = {
     "cell": CDR_ALIASES["cell"] + ("id", "identificador", "placeid", "codigo", "celdaid"),

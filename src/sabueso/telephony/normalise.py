@@ -166,6 +166,23 @@ def _fast_format(con: duckdb.DuckDBPyConnection, stage: str, order: str | None) 
     return candidates[best] if counts[best] * 2 >= counts[-1] else None
 
 
+def _cells_from_records(con: duckdb.DuckDBPyConnection, stage: str, import_id: int) -> None:
+    """Coordinates written on the records themselves become cells of this import (a record
+    without a cell identifier is placed on a cell named by its coordinates)."""
+    from sabueso.telephony.cells import coordinate
+
+    found = con.execute(f"""SELECT coalesce(upper(trim(cell)),
+            'LL ' || trim(lat) || ' ' || trim(lon)) AS c, trim(lat), trim(lon), min(line_no)
+        FROM {stage} WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY ALL""").fetchall()
+    rows = []
+    for cell, lat_t, lon_t, line_no in found:
+        lat, lon = coordinate(lat_t, "lat"), coordinate(lon_t, "lon")
+        if lat is not None and lon is not None:
+            rows.append([import_id, line_no, cell, lat, lon, None, None, None])
+    if rows:
+        con.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
 def _fixed_offset(con: duckdb.DuckDBPyConnection, stage: str, tz: str,
                   order: str | None) -> int | None:
     """The zone's UTC offset in seconds when it is the same on every date of the file (no
@@ -280,7 +297,9 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
                                                    '[^0-9]', '', 'g') END AS imei_d,
                           CASE WHEN translate(s.imsi, '0123456789', '') = '' THEN s.imsi
                                ELSE regexp_replace(s.imsi, '[^0-9]', '', 'g') END AS imsi_d,
-                          s.cell,
+                          coalesce(upper(trim(s.cell)), CASE WHEN s.lat IS NOT NULL AND
+                              s.lon IS NOT NULL THEN 'LL ' || trim(s.lat) || ' ' || trim(s.lon)
+                              END) AS cell,
                           {txt} AS txt, nl.v AS l, na.v AS av, nb.v AS bv,
                           coalesce(d.dir, ty.dir) AS d0, coalesce(ty.kind, 'voice') AS kind
                    FROM {stage} s LEFT JOIN _num nl ON nl.k = s.line
@@ -324,7 +343,7 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
              WHEN length(imei_d) IN (12, 13) THEN 'leading_zero_lost'
              WHEN length(imei_d) NOT BETWEEN 14 AND 16 THEN 'not_an_imei' END AS imei_flag,
         CASE WHEN length(imsi_d) BETWEEN 14 AND 15 THEN imsi_d END AS imsi,
-        upper(trim(cell)) AS cell
+        cell
         FROM q""", {"import_id": import_id, "label": label})
     # what did not parse: the rows' written values, from the staged text
     con.execute(f"""INSERT INTO rejects
@@ -349,6 +368,7 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
         "(SELECT count(*) FROM rejects WHERE import_id = $i AND severity = 'warning')",
         {"i": import_id}).fetchone()
     kept, rejected, warnings = (int(x) for x in counts) if counts else (0, 0, 0)
+    _cells_from_records(con, stage, import_id)
     for statement in SUMMARIES.split(";"):
         if statement.strip():
             con.execute(statement, {"i": import_id})

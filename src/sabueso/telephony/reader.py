@@ -29,7 +29,8 @@ from sabueso.telephony.columns import (
 
 SCAN_LINES = 40
 DELIMITERS = (";", ",", "\t", "|")
-XLSX_MAGIC = b"PK\x03\x04"
+XLSX_MAGIC = b"PK\x03\x04"  # XLSX and ODS (ZIP containers)
+XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (OLE compound file)
 
 
 @dataclass(slots=True)
@@ -227,7 +228,7 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None, ta
     """Stage ``path`` (CSV or XLSX, told apart by content) into ``table``."""
     with open(path, "rb") as fh:
         magic = fh.read(4)
-    if magic == XLSX_MAGIC:
+    if magic in (XLSX_MAGIC, XLS_MAGIC):  # python-calamine reads XLSX, XLS and ODS
         return load_xlsx(con, path, mapping, table, aliases, kind)
     return load_csv(con, path, mapping, table, aliases, kind)
 
