@@ -170,3 +170,26 @@ def test_mexican_sabana_with_coordinates_on_each_record(sqlite_env: Env,
                                                         ("+525587654321", "in")]
     assert tl[0]["lat"] == 19.4284722 and tl[1]["lon"] == -99.1276
     assert tl[0]["time"].startswith("2026-10-21T14:15:00")  # Mexico City, UTC-6
+
+
+def test_a_store_in_step_is_opened_read_only_by_several_readers(sqlite_env: Env,
+                                                                tmp_path: Path) -> None:
+    import duckdb
+    import pytest
+
+    from sabueso.telephony.importer import open_store
+
+    env = sqlite_env
+    path = _case(env, tmp_path)
+    env.ok("cdr", "import", "GT-1", str(path))
+    ws = env.workspace()
+    _case1, first = open_store(ws, "GT-1")
+    _case2, second = open_store(ws, "GT-1")
+    try:
+        assert first.execute("SELECT count(*) FROM events").fetchone() == (3,)
+        assert second.execute("SELECT count(*) FROM events").fetchone() == (3,)
+        with pytest.raises(duckdb.Error):
+            first.execute("DELETE FROM events")
+    finally:
+        first.close()
+        second.close()

@@ -299,11 +299,36 @@ def rebuild(ws: Workspace, ref: str) -> int:
     return count
 
 
+def _in_step(ws: Workspace, case: CaseRow, con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a store opened read-only holds exactly the case's imports, in this layout."""
+    try:
+        version = con.execute("SELECT max(version) FROM meta").fetchone()
+        held = {(int(r[0]), str(r[1])) for r in con.execute(
+            "SELECT sql_id, key FROM imports WHERE sql_id IS NOT NULL").fetchall()}
+        stray = con.execute("SELECT count(*) FROM imports WHERE sql_id IS NULL").fetchone()
+    except duckdb.Error:  # an empty or older file
+        return False
+    if not version or version[0] != store.STORE_VERSION or (stray and stray[0]):
+        return False
+    with ws.db.begin() as conn:
+        known = {(int(r.id), str(r.key)) for r in conn.execute(
+            select(telephony_imports.c.id, telephony_imports.c.key)
+            .where(telephony_imports.c.case_id == case.id))}
+    return held == known
+
+
 def open_store(ws: Workspace, ref: str,
                action: Action = Action.READ) -> tuple[CaseRow, duckdb.DuckDBPyConnection]:
-    """The case (authorised for ``action``) and its store, in step with the database."""
+    """The case (authorised for ``action``) and its store, in step with the database. A store
+    already in step is opened read-only, so several analyses can run at once."""
     _actor, case = authorize(ws.db, ws.actor, ref, action)
-    con = store.connect(store.store_path(ws, case))
+    path = store.store_path(ws, case)
+    if path.exists():
+        con = store.connect(path, read_only=True)
+        if _in_step(ws, case, con):
+            return case, con
+        con.close()
+    con = store.connect(path)
     sync(ws, case, con)
     return case, con
 

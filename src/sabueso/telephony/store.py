@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from sabueso.cases.access import CaseRow
+from sabueso.core.errors import InputError
 from sabueso.workspace import Workspace
 
 STORE_VERSION = 4
@@ -73,8 +74,13 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     if read_only and not path.exists():
         read_only = False
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only,
-                         config={"memory_limit": MEMORY_LIMIT})
+    try:
+        con = duckdb.connect(str(path), read_only=read_only,
+                             config={"memory_limit": MEMORY_LIMIT})
+    except duckdb.IOException as exc:  # another command is writing this case's store
+        if "lock" not in str(exc).lower():
+            raise
+        raise InputError("error.telephony_busy", location=str(path)) from None
     con.execute("SET enable_progress_bar = false")  # never on a command's output
     if not read_only:
         con.execute(DDL)
