@@ -225,3 +225,12 @@ def test_need_to_know_applies(env: Env, site: LocalSite, tmp_path: Path) -> None
     assert done.json()["responses"] == 1  # the capture's folder item names it too
     denied = [e for e in _log(env) if e.action == "access.denied"]
     assert {e.actor for e in denied} >= {"carmen"}
+
+
+def test_without_chromium_the_browser_mode_says_what_to_do(
+        env: Env, site: LocalSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SABUESO_CHROMIUM", "none")
+    env.new_case()
+    result = env.run("capture", "GT-1", site.url("/"), *SITE)
+    assert result.code == 2 and "--no-browser" in result.err
+    assert env.ok("captures", "GT-1", "--json").json() == []
