@@ -81,6 +81,11 @@ def test_any_text_reads_without_raising(text: str) -> None:
     assert (target.problem is None) or target.problem[0].startswith("error.")
 
 
+def test_a_url_with_a_broken_port_is_a_problem_not_a_crash() -> None:
+    assert canonical("url", ".0::", "GT").problem is not None  # found by hypothesis
+    assert canonical_url("https://example.com:99999/x") is None
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(["phone", "email", "username", "url", "user_id", "ip", "imei"]),
        st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789+@.:/_- ", max_size=40))

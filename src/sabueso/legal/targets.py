@@ -84,13 +84,17 @@ def canonical_url(value: str) -> str | None:
     text = value.strip()
     if not re.match(r"^https?://", text, re.IGNORECASE):
         text = "https://" + text
-    parts = urlsplit(text)
-    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").lower().rstrip(".")
+        port_number = parts.port  # raises on a port that is not a number
+    except ValueError:
+        return None
     if not host or "." not in host or " " in text:
         return None
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                        if not _TRACKING.match(k.lower())])
-    port = f":{parts.port}" if parts.port and parts.port != 443 else ""
+    port = f":{port_number}" if port_number and port_number != 443 else ""
     path = parts.path.rstrip("/") if parts.path not in ("", "/") else ""
     return urlunsplit(("https", host + port, path, query, ""))
 
