@@ -43,7 +43,11 @@ def load_office(home: Path) -> dict[str, Any]:
     if unknown:
         raise InputError("error.requests_office_field", location=str(path),
                          field=unknown[0], known=", ".join(FIELDS))
-    return {k: doc[k] for k in FIELDS if k in doc}
+    office = {k: doc[k] for k in FIELDS if k in doc}
+    for key in LIST_FIELDS & set(office):  # a hand-written single value is a list of one
+        if isinstance(office[key], str):
+            office[key] = [office[key]]
+    return office
 
 
 def update_office(home: Path, changes: dict[str, Any]) -> dict[str, Any]:
