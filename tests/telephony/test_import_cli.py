@@ -193,3 +193,17 @@ def test_a_store_in_step_is_opened_read_only_by_several_readers(sqlite_env: Env,
     finally:
         first.close()
         second.close()
+
+
+def test_two_digit_years_and_am_pm(sqlite_env: Env, tmp_path: Path) -> None:
+    env = sqlite_env
+    env.new_case("GT-1")
+    path = tmp_path / "corto.csv"
+    path.write_text("Numero A,Numero B,Fecha,Hora,Tipo\n"
+                    "55550147,55550183,03/11/26,19:58:12,VOZ SALIENTE\n"
+                    "55550147,55550183,04/11/26,07:05:03 p. m.,VOZ SALIENTE\n"
+                    "55550147,55550183,13/11/26,7:05:03 AM,VOZ SALIENTE\n", encoding="utf-8")
+    env.ok("cdr", "import", "GT-1", str(path))
+    rows = env.ok("phone", "timeline", "GT-1", "55550147", "--json").json()["rows"]
+    assert [r["time"][:19] for r in rows] == ["2026-11-04T01:58:12", "2026-11-05T01:05:03",
+                                              "2026-11-13T13:05:03"]

@@ -306,7 +306,8 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
                    LEFT JOIN _num na ON na.k = s.a LEFT JOIN _num nb ON nb.k = s.b
                    LEFT JOIN _typ ty ON ty.k = coalesce(s.type, '')
                    LEFT JOIN _dir d ON d.k = coalesce(s.direction, '')),
-             f AS (SELECT p.*, {fast_ts} AS fts FROM p),
+             f0 AS (SELECT p.*, {fast_ts} AS fts0 FROM p),
+             f AS (SELECT f0.*, CASE WHEN year(fts0) >= 1900 THEN fts0 END AS fts FROM f0),
              q AS (SELECT f.*, CASE WHEN fts IS NULL THEN
                           regexp_extract(txt, '{_TS}', {_TS_NAMES}) END AS m FROM f)
         SELECT $import_id, $label, line_no, part,
