@@ -210,6 +210,8 @@ def _fixed_offset(con: duckdb.DuckDBPyConnection, stage: str, tz: str,
         return None
     offsets = set()
     first, last = min(days), max(days)
+    if (last - first).days > 366 * 20:  # a stray date far away: convert row by row instead
+        return None
     probe = datetime(first.year, first.month, first.day) - timedelta(days=1)
     end = datetime(last.year, last.month, last.day) + timedelta(days=2)
     while probe <= end:  # every 6 hours: any change of offset in the span shows
