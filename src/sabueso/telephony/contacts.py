@@ -14,11 +14,17 @@ import duckdb
 
 from sabueso.telephony.result import Result
 
-# events with a counterpart, as (caller, callee), restricted by a condition on line/peer
-_CALLS = """SELECT CASE WHEN direction = 'in' THEN peer ELSE line END AS caller,
-       CASE WHEN direction = 'in' THEN line ELSE peer END AS callee,
-       kind, ts, max(duration) AS duration
-FROM events WHERE peer IS NOT NULL AND kind <> 'data' AND ({cond})
+# events of one number with a counterpart, as (caller, callee): two equality filters rather
+# than one OR, so the store's zone maps skip row groups of other lines (a per-target
+# production is one contiguous run of its line)
+_CALLS = """SELECT caller, callee, kind, ts, max(duration) AS duration FROM (
+    SELECT CASE WHEN direction = 'in' THEN peer ELSE line END AS caller,
+           CASE WHEN direction = 'in' THEN line ELSE peer END AS callee, kind, ts, duration
+    FROM events WHERE line = $n AND peer IS NOT NULL AND kind <> 'data'
+    UNION ALL
+    SELECT CASE WHEN direction = 'in' THEN peer ELSE line END,
+           CASE WHEN direction = 'in' THEN line ELSE peer END, kind, ts, duration
+    FROM events WHERE peer = $n AND line <> $n AND kind <> 'data')
 GROUP BY ALL"""
 
 
@@ -32,7 +38,7 @@ def top(con: duckdb.DuckDBPyConnection, case: str, number: str,
         count(*) FILTER (WHERE caller = $n) AS outgoing,
         count(*) FILTER (WHERE callee = $n) AS incoming,
         min(ts) AS first, max(ts) AS last
-      FROM ({_CALLS.format(cond="line = $n OR peer = $n")})
+      FROM ({_CALLS})
       WHERE caller = $n OR callee = $n
       GROUP BY contact ORDER BY events DESC, talk_seconds DESC, contact
       {"LIMIT " + str(int(limit)) if limit else ""}"""
@@ -45,10 +51,11 @@ def common(con: duckdb.DuckDBPyConnection, case: str, numbers: list[str],
            min_targets: int = 2) -> Result:
     targets = sorted(set(numbers))
     sql = """WITH t AS (SELECT unnest($targets::VARCHAR[]) AS target),
-      pairs AS (SELECT DISTINCT t.target, CASE WHEN e.line = t.target THEN e.peer
-                                              ELSE e.line END AS contact
-                FROM events e JOIN t ON e.line = t.target OR e.peer = t.target
-                WHERE e.peer IS NOT NULL AND e.kind <> 'data'),
+      pairs AS (SELECT DISTINCT target, contact FROM (
+                  SELECT t.target, e.peer AS contact FROM events e JOIN t ON e.line = t.target
+                  WHERE e.peer IS NOT NULL AND e.kind <> 'data'
+                  UNION ALL SELECT t.target, e.line FROM events e JOIN t ON e.peer = t.target
+                  WHERE e.kind <> 'data')),
       hits AS (SELECT contact, count(DISTINCT target) AS targets,
                       list(DISTINCT target ORDER BY target) AS of_targets
                FROM pairs WHERE contact LIKE '+%' GROUP BY contact
