@@ -207,3 +207,16 @@ def test_two_digit_years_and_am_pm(sqlite_env: Env, tmp_path: Path) -> None:
     rows = env.ok("phone", "timeline", "GT-1", "55550147", "--json").json()["rows"]
     assert [r["time"][:19] for r in rows] == ["2026-11-04T01:58:12", "2026-11-05T01:05:03",
                                               "2026-11-13T13:05:03"]
+
+
+def test_date_column_named_like_a_datetime_with_a_time_column(sqlite_env: Env,
+                                                              tmp_path: Path) -> None:
+    env = sqlite_env
+    env.new_case("GT-1")
+    path = tmp_path / "inicio.csv"
+    path.write_text("Número A (origen);Número B (destino);Fecha inicio;Hora inicio;"
+                    "Duración (s)\n55550147;55550183;13/11/2026;08:30:00;42\n",
+                    encoding="utf-8")
+    env.ok("cdr", "import", "GT-1", str(path))
+    rows = env.ok("phone", "top", "GT-1", "55550147", "--json").json()["rows"]
+    assert rows[0]["first"].startswith("2026-11-13T14:30:00") and rows[0]["talk_seconds"] == 42

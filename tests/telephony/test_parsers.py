@@ -94,3 +94,11 @@ def test_mapping_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_mapping(bad)
     assert err.value.location == str(bad) and "caller" in err.value.params["reason"]
+
+
+def test_header_names_with_units_and_extra_words() -> None:
+    found = match_headers(["Número A (origen)", "Número B (destino)", "Fecha inicio",
+                           "Hora inicio", "Duración (s)", "Tipo de evento", "IMEI abonado A",
+                           "Celda inicial (CGI)"], None)
+    assert found == {"a": 0, "b": 1, "datetime": 2, "time": 3, "duration": 4, "type": 5,
+                     "imei": 6, "cell": 7}

@@ -137,13 +137,44 @@ def match_headers(headers: list[str], mapping: Mapping | None,
                 found[name] = i
                 taken.add(i)
                 break
+    if aliases is CDR_ALIASES:
+        for name, starts in CDR_PREFIXES.items():
+            if name in found:
+                continue
+            for i, f in enumerate(folded):
+                if i not in taken and f.startswith(starts):
+                    found[name] = i
+                    taken.add(i)
+                    break
     return found
+
+
+# second pass, for headers no exact name matched: the start of the folded name
+CDR_PREFIXES: dict[str, tuple[str, ...]] = {
+    "a": ("numeroa", "numa", "numeroorigen", "calling", "aparty", "anumber"),
+    "b": ("numerob", "numb", "numerodestino", "called", "bparty", "bnumber", "dialed"),
+    "datetime": ("fechahora", "fechayhora", "datetime", "timestamp", "starttime"),
+    "date": ("fecha", "date"),
+    "time": ("hora", "time"),
+    "duration": ("durac", "duration", "segundos"),
+    "type": ("tipo", "calltype", "eventtype"),
+    "direction": ("sentido", "direccion", "direction"),
+    "imei": ("imei",),
+    "imsi": ("imsi",),
+    "cell": ("celda", "cellid", "cgi", "radiobase", "antena", "idcelda"),
+    "lat": ("latitud", "latitude"),
+    "lon": ("longitud", "longitude"),
+}
 
 
 def header_score(cells: list[str], aliases: dict[str, tuple[str, ...]] = CDR_ALIASES) -> int:
     """How many cells of a row are known header names (to find the header row)."""
     known = {v for variants in aliases.values() for v in variants}
-    return sum(1 for c in cells if fold(c) in known)
+    starts = tuple(p for ps in CDR_PREFIXES.values() for p in ps) if aliases is CDR_ALIASES \
+        else ()
+    folded = [fold(c) for c in cells]
+    return sum(2 if f in known else 1 if starts and f.startswith(starts) else 0
+               for f in folded if f)
 
 
 def missing_required(found: dict[str, int], kind: str = "cdr") -> list[str]:

@@ -144,8 +144,10 @@ def _decide_order(con: duckdb.DuckDBPyConnection, stage: str, forced: str | None
     return "dmy", "assumed"
 
 
-_TXT = ("CASE WHEN datetime IS NOT NULL THEN datetime WHEN time IS NOT NULL THEN "
-        "(CASE WHEN contains(date, ' ') THEN regexp_extract(date, '^\\S+') ELSE date END)"
+_TXT = ("CASE WHEN datetime IS NOT NULL AND (time IS NULL OR contains(datetime, ':')) "
+        "THEN datetime WHEN time IS NOT NULL THEN "
+        "(CASE WHEN contains(coalesce(date, datetime), ' ') THEN regexp_extract("
+        "coalesce(date, datetime), '^\\S+') ELSE coalesce(date, datetime) END)"
         " || ' ' || (CASE WHEN contains(time, ' ') THEN regexp_extract(time, "
         "'\\d{1,2}:\\d{2}.*$') ELSE time END) ELSE date END")
 
