@@ -220,3 +220,22 @@ def test_date_column_named_like_a_datetime_with_a_time_column(sqlite_env: Env,
     env.ok("cdr", "import", "GT-1", str(path))
     rows = env.ok("phone", "top", "GT-1", "55550147", "--json").json()["rows"]
     assert rows[0]["first"].startswith("2026-11-13T14:30:00") and rows[0]["talk_seconds"] == 42
+
+
+def test_sim_swap_fraud_shows_the_switch_and_the_return(sqlite_env: Env, tmp_path: Path) -> None:
+    env = sqlite_env
+    env.new_case("GT-1")
+    victim, attacker = "356938035643809", "352099001761481"
+    rows = [("01/11/2026 10:00:00", victim, "VOZ SALIENTE", "55550183"),
+            ("14/11/2026 09:00:00", attacker, "SMS ENTRANTE", "55550999"),
+            ("14/11/2026 09:05:00", attacker, "SMS ENTRANTE", "55550999"),
+            ("14/11/2026 15:30:00", victim, "VOZ SALIENTE", "55550183")]
+    path = tmp_path / "victima.csv"
+    path.write_text("Telefono;Numero B;Fecha y hora;Tipo;IMEI\n" + "".join(
+        f"55550147;{b};{ts};{typ};{imei}\n" for ts, imei, typ, b in rows), encoding="utf-8")
+    env.ok("cdr", "import", "GT-1", str(path))
+    swaps = env.ok("phone", "swaps", "GT-1", "--json").json()["rows"]
+    changes = [(r["old"], r["new"], r["at"][:16]) for r in swaps
+               if r["kind"] == "handset_change"]
+    assert changes == [(victim[:14], attacker[:14], "2026-11-14T15:00"),
+                       (attacker[:14], victim[:14], "2026-11-14T21:30")]

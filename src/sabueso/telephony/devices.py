@@ -37,22 +37,29 @@ def swaps(con: duckdb.DuckDBPyConnection, case: str, window_days: float = 7.0,
     con.execute("""CREATE OR REPLACE TEMP TABLE _use AS SELECT line, imei14, imsi,
             min(first) AS first, max(last) AS last, sum(events) AS events
         FROM identities GROUP BY ALL""")
-    handset = con.execute("""SELECT 'handset_change' AS kind, line AS subject,
-            prev_imei AS old, imei14 AS new, first AS at, NULL::DOUBLE AS score,
-            NULL::VARCHAR AS detail FROM (
-              SELECT line, imei14, first,
-                     lag(imei14) OVER (PARTITION BY line ORDER BY first) AS prev_imei
-              FROM (SELECT line, imei14, min(first) AS first FROM _use
-                    WHERE imei14 IS NOT NULL GROUP BY ALL))
-        WHERE prev_imei IS NOT NULL AND prev_imei <> imei14""").fetchall()
-    sim = con.execute("""SELECT 'sim_change', imei14, prev_line || coalesce(' / ' || prev_imsi,
-                   ''), line || coalesce(' / ' || imsi, ''), first, NULL::DOUBLE, NULL
-        FROM (SELECT imei14, line, imsi, first,
-                     lag(line) OVER w AS prev_line, lag(imsi) OVER w AS prev_imsi
-              FROM (SELECT imei14, line, imsi, min(first) AS first FROM _use
-                    WHERE imei14 IS NOT NULL GROUP BY ALL)
-              WINDOW w AS (PARTITION BY imei14 ORDER BY first))
-        WHERE prev_line IS NOT NULL AND (prev_line <> line OR prev_imsi <> imsi)""").fetchall()
+    # every switch in time order (A -> B -> A shows twice: a SIM-swap fraud's return too),
+    # read from the records of the few lines and handsets that have more than one
+    handset = con.execute("""WITH many AS (SELECT line FROM _use WHERE imei14 IS NOT NULL
+                                          GROUP BY line HAVING count(DISTINCT imei14) > 1),
+          seq AS (SELECT line, ts, imei14,
+                         lag(imei14) OVER (PARTITION BY line ORDER BY ts, imei14) AS prev
+                  FROM events WHERE imei14 IS NOT NULL AND line IN (SELECT line FROM many))
+        SELECT 'handset_change' AS kind, line AS subject, prev AS old, imei14 AS new,
+               ts AS at, NULL::DOUBLE AS score, NULL::VARCHAR AS detail
+        FROM seq WHERE prev IS NOT NULL AND prev <> imei14""").fetchall()
+    sim = con.execute("""WITH many AS (SELECT imei14 FROM _use WHERE imei14 IS NOT NULL
+                                       GROUP BY imei14 HAVING count(DISTINCT line) > 1
+                                       OR count(DISTINCT imsi) > 1),
+          seq AS (SELECT imei14, ts, line, imsi,
+                         lag(line) OVER w AS prev_line, lag(imsi) OVER w AS prev_imsi
+                  FROM (SELECT DISTINCT imei14, ts, line, imsi FROM events
+                        WHERE imei14 IN (SELECT imei14 FROM many))
+                  WINDOW w AS (PARTITION BY imei14 ORDER BY ts, line, imsi))
+        SELECT 'sim_change', imei14, prev_line || coalesce(' / ' || prev_imsi, ''),
+               line || coalesce(' / ' || imsi, ''), ts, NULL::DOUBLE, NULL
+        FROM seq WHERE prev_line IS NOT NULL
+          AND (prev_line <> line OR coalesce(prev_imsi, imsi) <> coalesce(imsi, prev_imsi))
+        """).fetchall()
     # takeover: lines that fall silent before the end, numbers that start after the beginning;
     # contact sets are built only for those candidates
     take = con.execute(f"""WITH span AS (
