@@ -239,3 +239,15 @@ def test_sim_swap_fraud_shows_the_switch_and_the_return(sqlite_env: Env, tmp_pat
                if r["kind"] == "handset_change"]
     assert changes == [(victim[:14], attacker[:14], "2026-11-14T15:00"),
                        (attacker[:14], victim[:14], "2026-11-14T21:30")]
+
+
+def test_a_file_with_no_readable_row_is_refused(sqlite_env: Env, tmp_path: Path) -> None:
+    env = sqlite_env
+    env.new_case("GT-1")
+    path = tmp_path / "ilegible.csv"
+    path.write_text("Numero A;Numero B;Fecha;Hora\n55550147;55550183;31/11/2026;10:00:00\n",
+                    encoding="utf-8")
+    res = env.run("cdr", "import", "GT-1", str(path))
+    assert res.code == 2 and "ilegible.csv" in res.err and "line 2" in res.err
+    assert "ilegible.csv" not in env.ok("evidence", "GT-1", "--json").out
+    assert env.ok("cdr", "list", "GT-1", "--json").json()["imports"] == []

@@ -26,6 +26,7 @@ from sqlalchemy import insert, select
 from sabueso.cases.access import Action, CaseRow, authorize
 from sabueso.core.canonical import canonical_json
 from sabueso.core.errors import InputError, NotFound
+from sabueso.core.i18n import t
 from sabueso.core.timeutil import get_zone, utcnow
 from sabueso.custody import ledger
 from sabueso.ingest.intake import IntakeOptions, add_paths
@@ -196,6 +197,15 @@ def _import_one(ws: Workspace, case: CaseRow, actor: str, con: duckdb.DuckDBPyCo
         local = store.next_import_id(con)
         outcome = _derive(con, layout, mapping, str(path), opts.kind, {**material, "key": key},
                           local, opts.label)
+        if outcome["rows_read"] and not outcome["rows_kept"]:
+            first = con.execute("SELECT line_no, column_name, raw, reason FROM rejects "
+                                "WHERE import_id = ? AND severity = 'error' ORDER BY line_no "
+                                "LIMIT 1", [local]).fetchone()
+            raise InputError("error.telephony_nothing_kept", location=str(path),
+                             rows=outcome["rows_read"], line=first[0] if first else "-",
+                             column=first[1] if first else "-",
+                             raw=(first[2] or "") if first else "",
+                             reason=t("telephony.reason." + first[3]) if first else "-")
         item_id, item_no, stored = _item_for(ws, case, path, opts)
         if stored != sha256:  # the file changed while it was read
             raise InputError("error.telephony_changed", location=str(path))
