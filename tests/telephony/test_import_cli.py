@@ -251,3 +251,23 @@ def test_a_file_with_no_readable_row_is_refused(sqlite_env: Env, tmp_path: Path)
     assert res.code == 2 and "ilegible.csv" in res.err and "line 2" in res.err
     assert "ilegible.csv" not in env.ok("evidence", "GT-1", "--json").out
     assert env.ok("cdr", "list", "GT-1", "--json").json()["imports"] == []
+
+
+def test_intersect_ranks_a_phone_seen_elsewhere_below(sqlite_env: Env, tmp_path: Path) -> None:
+    env = sqlite_env
+    env.new_case("GT-1")
+    head = "Numero A;Numero B;Fecha;Hora;Tipo;Celda\n"
+    for k, cell in ((1, "S1"), (2, "S2")):
+        dump = tmp_path / f"escena{k}.csv"
+        dump.write_text(head + f"55550921;55550001;1{k}/11/2026;10:00:00;VOZ SALIENTE;{cell}\n"
+                        f"55550333;55550002;1{k}/11/2026;10:05:00;VOZ SALIENTE;{cell}\n",
+                        encoding="utf-8")
+        env.ok("cdr", "import", "GT-1", str(dump), "--label", f"escena-{k}")
+    courier = tmp_path / "mensajero.csv"  # the courier's own records: on five other cells
+    courier.write_text(head + "".join(f"55550921;55550003;2{k}/11/2026;1{k}:00:00;VOZ SALIENTE;"
+                                      f"C{k}\n" for k in range(5)), encoding="utf-8")
+    env.ok("cdr", "import", "GT-1", str(courier))
+    rows = env.ok("phone", "intersect", "GT-1", "--label", "escena-1", "--label", "escena-2",
+                  "--json").json()["rows"]
+    assert [(r["identifier"], r["other_cells"]) for r in rows] == [("+50255550333", 0),
+                                                                   ("+50255550921", 5)]

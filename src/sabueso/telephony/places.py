@@ -3,8 +3,9 @@ several labelled tower dumps (intersection), and a line's cells over time (timel
 
 A cell is an area, not a position: co-location means the same serving cell at about the same
 time, nothing more (research note §1.3–1.4). Tower dumps are ranked by scenes hit and then by
-how many other places (labels outside the question) the identifier shows up in, so a courier
-seen everywhere falls below the phones seen only at the scenes.
+how many other places the identifier shows up in (labelled dumps outside the question, then
+cells outside the scenes in any record of the case), so a courier seen everywhere falls below
+the phones seen only at the scenes.
 """
 
 from __future__ import annotations
@@ -52,11 +53,24 @@ def intersect(con: duckdb.DuckDBPyConnection, case: str, labels: list[str],
                   GROUP BY type, id HAVING count(DISTINCT label) >= $k),
           other AS (SELECT type, id, count(DISTINCT label) AS other_places FROM ids
                     WHERE label NOT IN (SELECT unnest($labels::VARCHAR[]))
-                      AND (type, id) IN (SELECT (type, id) FROM hit) GROUP BY type, id)
+                      AND (type, id) IN (SELECT (type, id) FROM hit) GROUP BY type, id),
+          scene_cells AS (SELECT DISTINCT cell FROM events WHERE cell IS NOT NULL
+                          AND label IN (SELECT unnest($labels::VARCHAR[]))),
+          seen AS (
+            SELECT 'number' AS type, line AS id, cell FROM events
+            WHERE line IN (SELECT id FROM hit WHERE type = 'number')
+            UNION ALL SELECT 'imei', imei14, cell FROM events
+            WHERE imei14 IN (SELECT id FROM hit WHERE type = 'imei')
+            UNION ALL SELECT 'imsi', imsi, cell FROM events
+            WHERE imsi IN (SELECT id FROM hit WHERE type = 'imsi')),
+          elsewhere AS (SELECT type, id, count(DISTINCT cell) AS other_cells FROM seen
+                        WHERE cell IS NOT NULL AND cell NOT IN (SELECT cell FROM scene_cells)
+                        GROUP BY type, id)
         SELECT h.id AS identifier, h.type, h.scenes, h.at AS labels,
-               coalesce(o.other_places, 0) AS other_places, h.first, h.last
-        FROM hit h LEFT JOIN other o USING (type, id)
-        ORDER BY h.scenes DESC, other_places,
+               coalesce(o.other_places, 0) AS other_places,
+               coalesce(x.other_cells, 0) AS other_cells, h.first, h.last
+        FROM hit h LEFT JOIN other o USING (type, id) LEFT JOIN elsewhere x USING (type, id)
+        ORDER BY h.scenes DESC, other_places, other_cells,
                  CASE h.type WHEN 'number' THEN 0 WHEN 'imei' THEN 1 ELSE 2 END, h.id""",
                       {"labels": sorted(set(labels)), "k": min_labels})
     rows = [tuple(", ".join(v) if isinstance(v, list) else v for v in r)
