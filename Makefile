@@ -51,6 +51,10 @@ $(VENV)/.installed-bench: $(BIN)/python pyproject.toml
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_add.py
 	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_chats.py
+	$(BIN)/python bench/bench_telegram.py
+	$(BIN)/python bench/bench_cdr.py
+	$(BIN)/python bench/bench_capture.py
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
