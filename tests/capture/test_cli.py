@@ -161,6 +161,10 @@ def test_browser_capture_through_the_cli(env: Env, site: LocalSite) -> None:
     # what the script wrote is in the rendered text, and searchable
     hits = env.ok("search", "GT-1", "escrito por el script", "--json").jsonl()
     assert {h["item"] for h in hits} >= {cap["items"]["text"], cap["items"]["dom"]}
+    # the PDF print is the same page again: not read, so no identifier is counted twice by it
+    assert cap["items"]["pdf"] not in {h["item"] for h in hits}
+    mail = env.ok("entity", "GT-1", "ventas@colibri-express-demo.com.gt", "--json").json()
+    assert cap["items"]["pdf"] not in json.dumps(mail)
 
 
 def test_an_unexpected_error_fails_that_url_only(env: Env, site: LocalSite,

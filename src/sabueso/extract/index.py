@@ -62,6 +62,7 @@ from sabueso.store.schema import (
     records,
     search_chunks,
 )
+from sabueso.store.schema_capture import capture_items, captures
 from sabueso.workspace import Workspace
 
 __all__ = [
@@ -216,14 +217,25 @@ class _Siblings:
         return key
 
 
+def _capture_prints(ws: Workspace, case: CaseRow) -> set[int]:
+    """Items that are the PDF print of a web capture: the same page as the capture's DOM and
+    visible text, which are read; reading it too would count every identifier again."""
+    with ws.db.begin() as conn:
+        return set(conn.execute(
+            select(capture_items.c.item_id)
+            .join(captures, captures.c.id == capture_items.c.capture_id)
+            .where(captures.c.case_id == case.id, capture_items.c.role == "pdf")).scalars())
+
+
 def _plan(ws: Workspace, case: CaseRow, rows: list[_Row]) -> tuple[list[Candidate], list[_Row]]:
     """How each item is read: a chat format when one recognises it, else the best text reader;
-    the items no reader reads are returned apart."""
+    the items no reader reads (and the PDF prints of web captures) are returned apart."""
     work: list[Candidate] = []
     skipped: list[_Row] = []
     chat_rows: list[tuple[int, _Row]] = []
+    prints = _capture_prints(ws, case)
     for row in rows:
-        reader = best_reader(row.media_type, row.name)
+        reader = best_reader(row.media_type, row.name) if row.id not in prints else None
         if reader is None:
             skipped.append(row)
             continue
