@@ -296,10 +296,10 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
     con.execute(f"""INSERT INTO events (import_id, label, line_no, part, line, peer,
             direction, kind, ts, duration, imei, imei14, imei_flag, imsi, cell)
         WITH p AS (SELECT s.line_no, s.part, s.duration AS dur, s.imei AS imei_raw,
-                          CASE WHEN translate(s.imei, '0123456789', '') = '' THEN s.imei
+                          CASE WHEN regexp_full_match(s.imei, '[0-9]*') THEN s.imei
                                ELSE regexp_replace(regexp_replace(s.imei, '\\.0+$', ''),
                                                    '[^0-9]', '', 'g') END AS imei_d,
-                          CASE WHEN translate(s.imsi, '0123456789', '') = '' THEN s.imsi
+                          CASE WHEN regexp_full_match(s.imsi, '[0-9]*') THEN s.imsi
                                ELSE regexp_replace(s.imsi, '[^0-9]', '', 'g') END AS imsi_d,
                           coalesce(upper(trim(s.cell)), CASE WHEN s.lat IS NOT NULL AND
                               s.lon IS NOT NULL THEN 'LL ' || trim(s.lat) || ' ' || trim(s.lon)
