@@ -296,7 +296,8 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
     con.execute(f"""INSERT INTO events (import_id, label, line_no, part, line, peer,
             direction, kind, ts, duration, imei, imei14, imei_flag, imsi, cell)
         WITH p AS (SELECT s.line_no, s.part, s.duration AS dur, s.imei AS imei_raw,
-                          CASE WHEN regexp_full_match(s.imei, '[0-9]*') THEN s.imei
+                          regexp_full_match(s.imei, '[0-9]*') AS imei_ok,
+                          CASE WHEN imei_ok THEN s.imei
                                ELSE regexp_replace(regexp_replace(s.imei, '\\.0+$', ''),
                                                    '[^0-9]', '', 'g') END AS imei_d,
                           CASE WHEN regexp_full_match(s.imsi, '[0-9]*') THEN s.imsi
@@ -337,13 +338,16 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
                            lambda acc, x: acc * 60 + x))::INT
              ELSE TRY_CAST(replace(dur, ',', '.') AS DOUBLE)::INT END AS duration,
         CASE WHEN length(imei_d) BETWEEN 14 AND 16
-                  AND NOT regexp_matches(imei_raw, '[eE][+]?[0-9]') THEN imei_d END AS imei,
+                  AND (imei_ok OR NOT regexp_matches(imei_raw, '[eE][+]?[0-9]'))
+             THEN imei_d END AS imei,
         CASE WHEN length(imei_d) BETWEEN 14 AND 16
-                  AND NOT regexp_matches(imei_raw, '[eE][+]?[0-9]') THEN left(imei_d, 14)
+                  AND (imei_ok OR NOT regexp_matches(imei_raw, '[eE][+]?[0-9]'))
+             THEN left(imei_d, 14)
              END AS imei14,
         CASE WHEN imei_raw IS NULL THEN NULL
-             WHEN regexp_matches(imei_raw, '[0-9][eE][+]?[0-9]') THEN 'excel_scientific'
-             WHEN regexp_matches(imei_raw, '\\.0+$') THEN 'excel_float'
+             WHEN NOT imei_ok AND regexp_matches(imei_raw, '[0-9][eE][+]?[0-9]')
+                  THEN 'excel_scientific'
+             WHEN NOT imei_ok AND regexp_matches(imei_raw, '\\.0+$') THEN 'excel_float'
              WHEN length(imei_d) = 14 THEN 'no_check_digit'
              WHEN length(imei_d) IN (12, 13) THEN 'leading_zero_lost'
              WHEN length(imei_d) NOT BETWEEN 14 AND 16 THEN 'not_an_imei' END AS imei_flag,
