@@ -125,12 +125,12 @@ def _date_heads(con: duckdb.DuckDBPyConnection, stage: str) -> list[str]:
         "WHERE coalesce(datetime, date) IS NOT NULL").fetchall()]
 
 
-def _decide_order(con: duckdb.DuckDBPyConnection, stage: str, forced: str | None,
+def _decide_order(heads_text: list[str], forced: str | None,
                   where: str) -> tuple[str | None, str]:
     """Day/month order of the whole file, from the distinct leading dates of all its rows."""
     if forced:
         return forced, "given"
-    heads = [_HEAD.match(h) for h in _date_heads(con, stage)]
+    heads = [_HEAD.match(h) for h in heads_text]
     firsts = [int(h.group(1)) for h in heads if h]
     seconds = [int(h.group(2)) for h in heads if h]
     if not firsts:
@@ -185,15 +185,14 @@ def _cells_from_records(con: duckdb.DuckDBPyConnection, stage: str, import_id: i
         con.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
-def _fixed_offset(con: duckdb.DuckDBPyConnection, stage: str, tz: str,
-                  order: str | None) -> int | None:
+def _fixed_offset(heads: list[str], tz: str, order: str | None) -> int | None:
     """The zone's UTC offset in seconds when it is the same on every date of the file (no
     daylight-saving change inside it), so local instants convert by arithmetic; else None."""
     from datetime import date as day
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    tokens = [_TOKEN.match(h) for h in _date_heads(con, stage)]
+    tokens = [_TOKEN.match(h) for h in heads]
     zone = ZoneInfo(tz)
     days: set[day] = set()
     for t in tokens:
@@ -271,11 +270,12 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
     dirs = [r[0] for r in con.execute(
         f"SELECT DISTINCT coalesce(direction, '') FROM {stage}").fetchall()]
     _map_table(con, "_dir", {d: (_direction(d),) for d in dirs}, ("dir",))
-    order, basis = _decide_order(con, stage, date_order, where)
+    heads = _date_heads(con, stage)  # one scan for the order and the zone's offsets
+    order, basis = _decide_order(heads, date_order, where)
     zone = tz.replace("'", "''")
     txt = _TXT
     fmt = _fast_format(con, stage, order)
-    offset = _fixed_offset(con, stage, tz, order)
+    offset = _fixed_offset(heads, tz, order)
     to_utc = (f"fts - to_seconds({offset}::BIGINT)" if offset is not None
               else f"timezone('UTC', timezone('{zone}', fts))")
     fast_ts = f"try_strptime(trim(txt), '{fmt}')" if fmt else "NULL::TIMESTAMP"
