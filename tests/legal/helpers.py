@@ -15,13 +15,13 @@ OFFICE: dict[str, Any] = {
     "officer": "Ana Morales (ficticia)",
     "rank": "Auxiliar fiscal",
     "badge": "MP-0042",
-    "address": "15 avenida 15-16, zona 1, Ciudad de Guatemala",
+    "address": "Avenida Ficticia 1-23, zona 1, Ciudad de Guatemala",
     "city": "Ciudad de Guatemala",
-    "phone": "+502 2411 9191",
-    "email": "ana.morales@mp.gob.gt",
+    "phone": "+502 2200 1234",
+    "email": "ana.morales@fiscalia.example",
     "hours": "08:00-16:00",
     "timezone": "America/Guatemala",
-    "official_domains": ["mp.gob.gt"],
+    "official_domains": ["fiscalia.example"],
     "letterhead": ["MINISTERIO PÚBLICO (FICTICIO)", "Fiscalía contra Delitos Informáticos"],
 }
 

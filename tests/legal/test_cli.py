@@ -12,9 +12,9 @@ from .helpers import day
 REF = "GT-2026-0007"
 OFFICE_ARGS = ["--authority", "Ministerio Público (ficticio)", "--unit", "Fiscalía (ficticia)",
                "--officer", "Ana Morales", "--rank", "Auxiliar fiscal", "--badge", "MP-1",
-               "--address", "Zona 1, Ciudad de Guatemala", "--phone", "+502 2411 9191",
-               "--email", "ana@mp.gob.gt", "--timezone", "America/Guatemala",
-               "--official-domains", "mp.gob.gt", "--city", "Ciudad de Guatemala"]
+               "--address", "Zona 1, Ciudad de Guatemala", "--phone", "+502 2200 1234",
+               "--email", "ana@fiscalia.example", "--timezone", "America/Guatemala",
+               "--official-domains", "fiscalia.example", "--city", "Ciudad de Guatemala"]
 
 
 def _new(env: Env, *extra: str) -> list[str]:
@@ -48,7 +48,7 @@ def test_the_whole_life_of_a_request(env: Env, tmp_path: Path) -> None:
     assert refused.code == 2 and "office.email" in refused.err and "R29" in refused.err
     assert env.ok("request", "list", REF, "--json").json() == []
     office = env.ok("request", "office", *OFFICE_ARGS, "--json").json()
-    assert office["missing"] == [] and office["office"]["official_domains"] == ["mp.gob.gt"]
+    assert office["missing"] == [] and office["office"]["official_domains"] == ["fiscalia.example"]
 
     created = env.ok(*_new(env, "--provider", "instagram", "--type", "preservation",
                            "--target", f"username:colibri_ventas@{day(-9)}T10:00",

@@ -164,9 +164,9 @@ def test_any_user_document_is_loaded_or_refused_never_crashes(doc: dict[str, obj
 def test_a_hand_written_office_file_reads_single_values_as_lists(tmp_path: Path) -> None:
     from sabueso.legal.office import load_office
 
-    (tmp_path / "office.yaml").write_text("official_domains: mp.gob.gt\nletterhead: MP\n",
+    (tmp_path / "office.yaml").write_text("official_domains: fiscalia.example\nletterhead: MP\n",
                                           "utf-8")
-    assert load_office(tmp_path) == {"official_domains": ["mp.gob.gt"], "letterhead": ["MP"]}
+    assert load_office(tmp_path) == {"official_domains": ["fiscalia.example"], "letterhead": ["MP"]}
     (tmp_path / "office.yaml").write_text("officer: Ana\nsignature: x\n", "utf-8")
     with pytest.raises(InputError) as caught:
         load_office(tmp_path)

@@ -155,7 +155,7 @@ def test_pdf_through_libreoffice_headless_in_both_languages(ws: Workspace,
     flat = " ".join(text.split())
     for needle in (view.number, "Solicitud de conservación de datos",
                    "Request for preservation of data", "colibri_ventas", "MP-0042",
-                   "ana.morales@mp.gob.gt", "20 de noviembre de 2026", "November 20, 2026",
+                   "ana.morales@fiscalia.example", "20 de noviembre de 2026", "November 20, 2026",
                    "2026-10-01T06:00:00Z"):
         assert needle in flat, needle
     assert len(reader.pages) >= 2  # the English text starts on a page of its own

@@ -150,7 +150,7 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
     ("R29", "error.requests_office_missing", {}, {"badge": ""}),
     ("R30", "error.requests_office_free_mail", {}, {"email": "ana.morales@gmail.com"}),
     ("R30", "error.requests_office_domain", {}, {"email": "ana.morales@mp.gob.sv"}),
-    ("R31", "error.requests_office_phone", {}, {"phone": "2411 9191"}),
+    ("R31", "error.requests_office_phone", {}, {"phone": "2200 1234"}),
     ("R31", "error.requests_office_timezone", {}, {"timezone": "Mars/Base"}),
     ("R32", "error.requests_nondisclosure_days", {"nondisclosure_days": 0}, {}),
     ("R32", "requests.warn_user_notified", {"kind": "subscriber", "nondisclosure_days": None},
