@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from sabueso.store.schema_telephony import telephony_imports
 from sabueso.telephony import IMPORTER_VERSION, store
 from sabueso.telephony.cells import normalise_cells
 from sabueso.telephony.columns import CDR_ALIASES, CELL_ALIASES, Mapping
-from sabueso.telephony.normalise import normalise
+from sabueso.telephony.normalise import normalise, summarise
 from sabueso.telephony.reader import load
 from sabueso.workspace import Workspace
 
@@ -206,7 +207,13 @@ def _import_one(ws: Workspace, case: CaseRow, actor: str, con: duckdb.DuckDBPyCo
                              column=first[1] if first else "-",
                              raw=(first[2] or "") if first else "",
                              reason=t("telephony.reason." + first[3]) if first else "-")
-        item_id, item_no, stored = _item_for(ws, case, path, opts)
+        # the vault intake (hashing and copying the file) runs while DuckDB writes the
+        # summaries: DuckDB releases the GIL, and the two use the disk and cores unevenly
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            intake = pool.submit(_item_for, ws, case, path, opts)
+            if opts.kind != "cells":
+                summarise(con, local)
+            item_id, item_no, stored = intake.result()
         if stored != sha256:  # the file changed while it was read
             raise InputError("error.telephony_changed", location=str(path))
         options = {**material, "outcome": {
@@ -274,6 +281,8 @@ def sync(ws: Workspace, case: CaseRow, con: duckdb.DuckDBPyConnection) -> int:
             local = store.next_import_id(con)
             _derive(con, layout, mapping, r.name, r.kind, {**material, "key": r.key}, local,
                     r.label)
+            if r.kind != "cells":
+                summarise(con, local)
             con.execute("UPDATE imports SET sql_id = ?, item_id = ? WHERE import_id = ?",
                         [int(r.id), int(r.item_id), local])
             con.execute("COMMIT")

@@ -378,9 +378,13 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
         {"i": import_id}).fetchone()
     kept, rejected, warnings = (int(x) for x in counts) if counts else (0, 0, 0)
     _cells_from_records(con, stage, import_id)
-    for statement in SUMMARIES.split(";"):
-        if statement.strip():
-            con.execute(statement, {"i": import_id})
     for name in ("_num", "_typ", "_dir"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return Outcome(rows_read, kept, rejected, warnings, order, basis, tgt)
+
+
+def summarise(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    """The summaries of an import's events (``store.SUMMARIES``), in the caller's transaction."""
+    for statement in SUMMARIES.split(";"):
+        if statement.strip():
+            con.execute(statement, {"i": import_id})
