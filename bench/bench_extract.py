@@ -47,11 +47,12 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from bench import corpus_gen
+    from bench import corpus_gen, docsection
     from bench import extract_peers as peers
     from bench import extract_score as sc
 except ImportError:  # run from bench/ as a script
     import corpus_gen  # type: ignore[no-redef]
+    import docsection  # type: ignore[no-redef]
     import extract_peers as peers  # type: ignore[no-redef]
     import extract_score as sc  # type: ignore[no-redef]
 
@@ -488,16 +489,7 @@ DOC_HEAD = "# Benchmarks\n"
 
 
 def update_doc(path: Path, generated: str) -> None:
-    block = f"{BEGIN}\n{generated}{END}\n"
-    text = path.read_text() if path.exists() else DOC_HEAD
-    if BEGIN in text and END in text:
-        before, rest = text.split(BEGIN, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        text = before + block + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + f"\n\n{SECTION_TITLE}\n\n{block}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    docsection.update_doc(path, BEGIN, END, SECTION_TITLE, generated, DOC_HEAD)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
