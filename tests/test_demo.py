@@ -33,3 +33,19 @@ def test_demo_show_prints_case_evidence_log_and_verification(env: Env) -> None:
                  "Chats de DEMO-COLIBRI", "Colibrí Pedidos GT (ficticio)", "Mensajes de",
                  "$.messages[2]", "[create_channel]", "Cliente Demo"):
         assert text in res.out, text
+
+
+def test_views_of_requests_and_captures_are_recorded(env: Env) -> None:
+    """Need-to-know includes knowing who looked: listings and a request's detail are in the
+    case's ledger like every other view."""
+    env.ok("demo", "--json")
+    before = len(env.ok("log", "DEMO-COLIBRI", "--json").jsonl())
+    env.ok("request", "list", "DEMO-COLIBRI", "--json")
+    env.ok("request", "show", "SOL-2026-0001", "--json")
+    env.ok("request", "due", "--within", "400d", "--json")
+    env.ok("captures", "DEMO-COLIBRI", "--json")
+    log = env.ok("log", "DEMO-COLIBRI", "--json").jsonl()[before:]
+    assert [(e["action"], e["subject"]) for e in log][:4] == [
+        ("log.view", "case:DEMO-COLIBRI"), ("requests.list", "case:DEMO-COLIBRI"),
+        ("request.view", "request:SOL-2026-0001"), ("requests.due", "case:DEMO-COLIBRI")]
+    assert log[4]["action"] == "captures.list" and log[4]["details"]["captures"] >= 1

@@ -296,7 +296,7 @@ class CaptureRow:
 
 def list_captures(ws: Workspace, ref: str) -> tuple[CaseRow, list[CaptureRow]]:
     """Every capture attempt in case ``ref`` (complete and failed), oldest first."""
-    _actor, case = authorize(ws.db, ws.actor, ref, Action.READ)
+    actor, case = authorize(ws.db, ws.actor, ref, Action.READ)
     folder = items.alias("folder")
     with ws.db.begin() as conn:
         roles: dict[int, dict[str, int]] = {}
@@ -309,6 +309,9 @@ def list_captures(ws: Workspace, ref: str) -> tuple[CaseRow, list[CaptureRow]]:
             select(captures, folder.c.no.label("folder_no"))
             .outerjoin(folder, folder.c.id == captures.c.folder_item_id)
             .where(captures.c.case_id == case.id).order_by(captures.c.id)).all()
+        ledger.append(conn, chain=case.chain, actor=actor.name, action="captures.list",
+                      subject=f"case:{case.ref}", case_id=case.id,
+                      details={"captures": len(rows)})
     return case, [CaptureRow(int(r.id), r.url, r.final_url, r.mode, r.status, r.http_status,
                              r.started_at, r.actor, r.note, bool(r.allow_private),
                              r.allowed_networks, r.error,

@@ -415,16 +415,22 @@ def _refresh_due(conn: Connection, request_id: int, directory: Directory,
 # --- read ---------------------------------------------------------------------------------------
 
 def list_requests(ws: Workspace, ref: str) -> list[RequestView]:
-    _actor, case = authorize(ws.db, ws.actor, ref, Action.READ)
+    """The case's requests; the view is recorded (``requests.list``) like every other."""
+    actor, case = authorize(ws.db, ws.actor, ref, Action.READ)
     with ws.db.begin() as conn:
         rows = conn.execute(select(R).where(R.c.case_id == case.id).order_by(R.c.no)).all()
         related = _numbers(conn, {r.related_id for r in rows if r.related_id})
+        ledger.append(conn, chain=case.chain, actor=actor.name, action="requests.list",
+                      subject=f"case:{case.ref}", case_id=case.id,
+                      details={"requests": len(rows)})
     return [_view(r, case.ref, related.get(r.related_id)) for r in rows]
 
 
 def show_request(ws: Workspace, number: str, case_ref: str | None = None) -> RequestView:
     case, row = locate(ws, number, case_ref, Action.READ)
     with ws.db.begin() as conn:
+        ledger.append(conn, chain=case.chain, actor=ws.actor, action="request.view",
+                      subject=f"request:{row.number}", case_id=case.id, details={})
         related = _numbers(conn, {row.related_id} if row.related_id else set())
         view = _view(row, case.ref, related.get(row.related_id))
         view.events = [{"status": e.status, "at": iso_utc(e.at), "actor": e.actor,
@@ -446,9 +452,12 @@ def tracked(ws: Workspace, refs: list[str]) -> list[Tracked]:
     office = load_office(ws.settings.home)
     out: list[Tracked] = []
     for ref in refs:
-        _actor, case = authorize(ws.db, ws.actor, ref, Action.READ)
+        actor, case = authorize(ws.db, ws.actor, ref, Action.READ)
         with ws.db.begin() as conn:
             rows = conn.execute(select(R).where(R.c.case_id == case.id).order_by(R.c.no)).all()
+            ledger.append(conn, chain=case.chain, actor=actor.name, action="requests.due",
+                          subject=f"case:{case.ref}", case_id=case.id,
+                          details={"requests": len(rows)})
             followed = {r.related_id for r in rows if r.related_id and r.kind != "extension"
                         and r.status == "fulfilled"}
             for row in rows:
