@@ -49,3 +49,20 @@ def test_views_of_requests_and_captures_are_recorded(env: Env) -> None:
         ("log.view", "case:DEMO-COLIBRI"), ("requests.list", "case:DEMO-COLIBRI"),
         ("request.view", "request:SOL-2026-0001"), ("requests.due", "case:DEMO-COLIBRI")]
     assert log[4]["action"] == "captures.list" and log[4]["details"]["captures"] >= 1
+
+
+def test_analyses_of_call_records_are_recorded_as_views(env: Env) -> None:
+    env.ok("demo", "--json")
+    before = len(env.ok("log", "DEMO-COLIBRI", "--json").jsonl())
+    env.ok("phone", "top", "DEMO-COLIBRI", "5555-0147", "--json")
+    env.ok("phone", "common", "DEMO-COLIBRI", "55550147", "55550183", "--min", "2", "--json")
+    env.ok("phone", "profile", "DEMO-COLIBRI", "55550147", "--json")
+    env.ok("phone", "devices", "DEMO-COLIBRI", "--json")
+    env.ok("phone", "intersect", "DEMO-COLIBRI", "--label", "zona-18", "--label", "zona-12",
+           "--json")
+    log = env.ok("log", "DEMO-COLIBRI", "--json").jsonl()[before + 1:]
+    assert [e["action"] for e in log] == ["phone.top", "phone.common", "phone.profile",
+                                          "phone.devices", "phone.intersect"]
+    assert log[0]["details"]["numbers"] == ["+50255550147"]
+    assert log[1]["details"] == {"numbers": ["+50255550147", "+50255550183"], "min": 2}
+    assert log[4]["details"]["args"][0] == ["zona-18", "zona-12"]

@@ -188,6 +188,32 @@ def register(app: typer.Typer) -> None:
     _register_phone(phone_app)
 
 
+def _plain(value: Any) -> Any:
+    """A value as the ledger's JSON holds it."""
+    if isinstance(value, (int, float, str, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+def _record_view(ws: Workspace, case: Any, analysis: str, numbers: list[str],
+                 args: tuple[Any, ...], options: dict[str, Any]) -> None:
+    """An analysis of call records is a view of the case: recorded in its ledger
+    (``phone.<analysis>``) with the numbers and options asked, like every other view."""
+    from sabueso.custody import ledger
+
+    details: dict[str, Any] = {"numbers": numbers}
+    if args:
+        details["args"] = [_plain(v) for v in args]
+    for key, value in options.items():
+        if value is not None:
+            details[key] = _plain(value)
+    with ws.db.begin() as conn:
+        ledger.append(conn, chain=case.chain, actor=ws.actor, action=f"phone.{analysis}",
+                      subject=f"case:{case.ref}", case_id=case.id, details=details)
+
+
 def _register_phone(phone_app: typer.Typer) -> None:
     from sabueso.telephony import activity, contacts, devices, places
     from sabueso.telephony.importer import open_store
@@ -198,9 +224,11 @@ def _register_phone(phone_app: typer.Typer) -> None:
         case, con = open_store(ws, ref)
         try:
             values = [number_arg(n, case.country) for n in numbers]
-            return ws, case, fn(con, case.ref, *values, *args, **kw), values
+            result = fn(con, case.ref, *values, *args, **kw)
         finally:
             con.close()
+        _record_view(ws, case, fn.__name__, values, args, kw)
+        return ws, case, result, values
 
     @phone_app.command("top", help=t("telephony.top.help"))
     def top(ref: str = REF_ARG, number: str = typer.Argument(..., help=t("telephony.arg.number")),
@@ -224,6 +252,7 @@ def _register_phone(phone_app: typer.Typer) -> None:
             res = contacts.common(con, case.ref, values, min_targets)
         finally:
             con.close()
+        _record_view(ws, case, "common", values, (), {"min": min_targets})
         _output(ws, ref, res, case.tz, json_out, fmt, out,
                 t("telephony.common.title", count=len(set(values)), min=min_targets))
 
@@ -249,6 +278,7 @@ def _register_phone(phone_app: typer.Typer) -> None:
             res = activity.profile(con, case.ref, value, case.tz)
         finally:
             con.close()
+        _record_view(ws, case, "profile", [value], (), {})
         _output(ws, ref, res, case.tz, json_out, fmt, out,
                 t("telephony.profile.title", number=value, tz=case.tz))
 
@@ -264,6 +294,8 @@ def _register_phone(phone_app: typer.Typer) -> None:
             res = devices.devices(con, case.ref, value, number)
         finally:
             con.close()
+        _record_view(ws, case, "devices", [number] if number else [], (),
+                     {"value": value})
         _output(ws, ref, res, case.tz, json_out, fmt, out,
                 t("telephony.devices.title", tz=case.tz))
 
