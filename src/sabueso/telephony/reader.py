@@ -134,6 +134,8 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None
     fields = tuple(aliases)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers))) + "}"
     enc = {"utf-8": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}[encoding]
+    # the staged rows must keep the file's order: their rowid is their line number
+    con.execute("SET preserve_insertion_order = true")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _csv AS SELECT * FROM read_csv(
         {_sql_str(str(path))}, delim={_sql_str(delim)}, header=false, skip={index + 1},
         columns={columns}, all_varchar=true, null_padding=true, strict_mode=false,
