@@ -219,16 +219,24 @@ def _register_phone(phone_app: typer.Typer) -> None:
     from sabueso.telephony.importer import open_store
     from sabueso.telephony.result import number_arg
 
-    def run(ref: str, fn: Any, *args: Any, numbers: tuple[str, ...] = (), **kw: Any) -> Any:
+    def analyse(ref: str, name: str, numbers: tuple[str, ...], call: Any,
+                options: dict[str, Any], args: tuple[Any, ...] = ()) -> Any:
+        """Open the case's store, read ``numbers`` as the user wrote them, answer with
+        ``call(con, case, values)`` and record the view."""
         ws = Workspace.open()
         case, con = open_store(ws, ref)
         try:
             values = [number_arg(n, case.country) for n in numbers]
-            result = fn(con, case.ref, *values, *args, **kw)
+            result = call(con, case, values)
         finally:
             con.close()
-        _record_view(ws, case, fn.__name__, values, args, kw)
+        _record_view(ws, case, name, values, args, options)
         return ws, case, result, values
+
+    def run(ref: str, fn: Any, *args: Any, numbers: tuple[str, ...] = (), **kw: Any) -> Any:
+        return analyse(ref, fn.__name__, numbers,
+                       lambda con, case, values: fn(con, case.ref, *values, *args, **kw),
+                       kw, args)
 
     @phone_app.command("top", help=t("telephony.top.help"))
     def top(ref: str = REF_ARG, number: str = typer.Argument(..., help=t("telephony.arg.number")),
@@ -245,14 +253,10 @@ def _register_phone(phone_app: typer.Typer) -> None:
                min_targets: int = typer.Option(2, "--min", help=t("telephony.opt.min")),
                fmt: str | None = FORMAT_OPT, out: Path | None = OUT_OPT,
                json_out: bool = JSON_OPT) -> None:
-        ws = Workspace.open()
-        case, con = open_store(ws, ref)
-        try:
-            values = [number_arg(n, case.country) for n in numbers]
-            res = contacts.common(con, case.ref, values, min_targets)
-        finally:
-            con.close()
-        _record_view(ws, case, "common", values, (), {"min": min_targets})
+        ws, case, res, values = analyse(
+            ref, "common", tuple(numbers),
+            lambda con, case, values: contacts.common(con, case.ref, values, min_targets),
+            {"min": min_targets})
         _output(ws, ref, res, case.tz, json_out, fmt, out,
                 t("telephony.common.title", count=len(set(values)), min=min_targets))
 
@@ -271,31 +275,22 @@ def _register_phone(phone_app: typer.Typer) -> None:
                 number: str = typer.Argument(..., help=t("telephony.arg.number")),
                 fmt: str | None = FORMAT_OPT, out: Path | None = OUT_OPT,
                 json_out: bool = JSON_OPT) -> None:
-        ws = Workspace.open()
-        case, con = open_store(ws, ref)
-        try:
-            value = number_arg(number, case.country)
-            res = activity.profile(con, case.ref, value, case.tz)
-        finally:
-            con.close()
-        _record_view(ws, case, "profile", [value], (), {})
+        ws, case, res, vals = analyse(
+            ref, "profile", (number,),
+            lambda con, case, values: activity.profile(con, case.ref, values[0], case.tz), {})
         _output(ws, ref, res, case.tz, json_out, fmt, out,
-                t("telephony.profile.title", number=value, tz=case.tz))
+                t("telephony.profile.title", number=vals[0], tz=case.tz))
 
     @phone_app.command("devices", help=t("telephony.devices.help"))
     def devices_cmd(ref: str = REF_ARG,
                     value: str | None = typer.Argument(None, help=t("telephony.arg.device")),
                     fmt: str | None = FORMAT_OPT, out: Path | None = OUT_OPT,
                     json_out: bool = JSON_OPT) -> None:
-        ws = Workspace.open()
-        case, con = open_store(ws, ref)
-        try:
-            number = number_arg(value, case.country) if value else None
-            res = devices.devices(con, case.ref, value, number)
-        finally:
-            con.close()
-        _record_view(ws, case, "devices", [number] if number else [], (),
-                     {"value": value})
+        ws, case, res, _ = analyse(
+            ref, "devices", (value,) if value else (),
+            lambda con, case, values: devices.devices(con, case.ref, value,
+                                                      values[0] if values else None),
+            {"value": value})
         _output(ws, ref, res, case.tz, json_out, fmt, out,
                 t("telephony.devices.title", tz=case.tz))
 
