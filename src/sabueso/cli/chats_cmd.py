@@ -5,15 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from sabueso.cli.output import console, emit_json, emit_jsonl, err_console, local_time, shown
+from sabueso.cli.output import console, emit_json, emit_jsonl, local_time, shown
 from sabueso.core.errors import InputError
 from sabueso.core.i18n import t
 from sabueso.core.timeutil import get_zone, parse_instant
 from sabueso.extract.chatlookup import MessageFilter
-from sabueso.extract.index import DeriveSummary
 from sabueso.workspace import Workspace
 
 JSON_OPT = typer.Option(False, "--json", help=t("cli.opt.json"))
@@ -78,14 +76,6 @@ def print_chats(ws: Workspace, ref: str, json_out: bool = False) -> None:
     odd = sum(r.unparsed for r in rows)
     if odd:
         console.print(t("cli.chats.unparsed_hint", count=odd, ref=case.ref))
-
-
-def print_unparsed_items(summary: DeriveSummary) -> None:
-    """After a derivation: which chat exports had lines that are not messages (kept as is)."""
-    for item in summary.unparsed:
-        err_console.print("[yellow]![/] " + escape(t(
-            "cli.chats.unparsed_item", id=f"E-{item.no}", name=item.name, count=item.pieces,
-            ref=summary.case)), soft_wrap=True)
 
 
 def print_unparsed(ws: Workspace, ref: str, json_out: bool = False) -> None:

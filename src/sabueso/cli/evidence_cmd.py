@@ -10,7 +10,7 @@ from rich.table import Table
 
 from sabueso.cases.access import Action, authorize
 from sabueso.cases.evidence import Item, list_items
-from sabueso.cli.chats_cmd import print_unparsed_items
+from sabueso.cli.extract_cmd import print_derive_notes
 from sabueso.cli.output import (
     console,
     emit_json,
@@ -165,10 +165,7 @@ def register(app: typer.Typer) -> None:
                 console.print(t("cli.add.derived", ref=derived.case, items=derived.items,
                                 mentions=derived.mentions, entities=derived.entities,
                                 version=derived.extractor_version))
-                for failure in derived.failed:
-                    err_console.print(f"[yellow]![/] E-{failure.no}: {escape(failure.message)}",
-                                      soft_wrap=True)
-                print_unparsed_items(derived)
+                print_derive_notes(derived)
         if report.failed:
             first: SabuesoError = report.failed[0][1]
             raise typer.Exit(first.exit_code)

@@ -10,17 +10,19 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sabueso.cli.chats_cmd import print_unparsed_items
 from sabueso.cli.output import console, emit_json, err_console, shown
 from sabueso.core.errors import InputError, NotFound, SabuesoError
 from sabueso.core.i18n import t
 from sabueso.workspace import Workspace
+
+if TYPE_CHECKING:
+    from sabueso.extract.index import DeriveSummary
 
 JSON_OPT = typer.Option(False, "--json", help=t("cli.opt.json"))
 REF_ARG = typer.Argument(..., help=t("cli.arg.ref"))
@@ -376,10 +378,20 @@ def register(app: typer.Typer) -> None:
                         records=summary.records, mentions=summary.mentions,
                         entities=summary.entities, skipped=summary.skipped,
                         version=summary.extractor_version))
-        for failure in summary.failed:
-            err_console.print(f"[yellow]![/] E-{failure.no}: {escape(failure.message)}",
-                              soft_wrap=True)
-        print_unparsed_items(summary)
+        print_derive_notes(summary)
 
 
-__all__ = ["print_entities", "print_entity", "register", "run_extract", "type_label"]
+def print_derive_notes(summary: DeriveSummary) -> None:
+    """After a derivation: the items that could not be read, and the chat exports with lines
+    that are not messages (kept as they are)."""
+    for failure in summary.failed:
+        err_console.print(f"[yellow]![/] E-{failure.no}: {escape(failure.message)}",
+                          soft_wrap=True)
+    for item in summary.unparsed:
+        err_console.print("[yellow]![/] " + escape(t(
+            "cli.chats.unparsed_item", id=f"E-{item.no}", name=item.name, count=item.pieces,
+            ref=summary.case)), soft_wrap=True)
+
+
+__all__ = ["print_derive_notes", "print_entities", "print_entity", "register", "run_extract",
+           "type_label"]
