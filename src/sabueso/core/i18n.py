@@ -23,19 +23,17 @@ DOMAIN = "sabueso"
 def _catalog(lang: str) -> gettext.NullTranslations:
     """The core catalogue of ``lang`` with every capability's catalogue chained behind it."""
     folder = resources.files("sabueso").joinpath("locale", lang, "LC_MESSAGES")
-    names = sorted(entry.name for entry in folder.iterdir()
-                   if entry.name.endswith(".mo")) if folder.is_dir() else []
-    names.sort(key=lambda name: name != f"{DOMAIN}.mo")  # the core domain first
-    catalog: gettext.NullTranslations = gettext.NullTranslations()
-    first = True
+    names = sorted((entry.name for entry in folder.iterdir() if entry.name.endswith(".mo")),
+                   key=lambda name: (name != f"{DOMAIN}.mo", name)) if folder.is_dir() else []
+    domains: list[gettext.NullTranslations] = []
     for name in names:
         with folder.joinpath(name).open("rb") as fh:
-            domain = gettext.GNUTranslations(fh)
-        if first:
-            catalog, first = domain, False
-        else:
-            catalog.add_fallback(domain)
-    return catalog
+            domains.append(gettext.GNUTranslations(fh))
+    if not domains:
+        return gettext.NullTranslations()
+    for domain in domains[1:]:
+        domains[0].add_fallback(domain)
+    return domains[0]
 
 
 def t(key: str, lang: str | None = None, /, **params: Any) -> str:
