@@ -20,6 +20,8 @@ def test_demo_builds_a_verifiable_case(env: Env) -> None:
     assert photo and all(a["item"] for m in photo for a in m["attachments"]
                          if not a["omitted"] and m["chat_title"].startswith("Colibrí Pedidos"))
     assert env.run("verify", "DEMO-COLIBRI").code == 0
+    # every readable item is indexed (a capture's PDF print is skipped on purpose, not pending)
+    assert env.ok("entities", "DEMO-COLIBRI", "--json").json()["index"]["current"] is True
     assert env.ok("verify-package", summary["package"], "--json").json()["ok"]
     again = env.ok("demo", "--json").json()
     assert again["built"] is False and again["items"] == summary["items"]

@@ -217,14 +217,13 @@ class _Siblings:
         return key
 
 
-def _capture_prints(ws: Workspace, case: CaseRow) -> set[int]:
+def capture_prints(conn: Connection, case: CaseRow) -> set[int]:
     """Items that are the PDF print of a web capture: the same page as the capture's DOM and
     visible text, which are read; reading it too would count every identifier again."""
-    with ws.db.begin() as conn:
-        return set(conn.execute(
-            select(capture_items.c.item_id)
-            .join(captures, captures.c.id == capture_items.c.capture_id)
-            .where(captures.c.case_id == case.id, capture_items.c.role == "pdf")).scalars())
+    return set(conn.execute(
+        select(capture_items.c.item_id)
+        .join(captures, captures.c.id == capture_items.c.capture_id)
+        .where(captures.c.case_id == case.id, capture_items.c.role == "pdf")).scalars())
 
 
 def _plan(ws: Workspace, case: CaseRow, rows: list[_Row]) -> tuple[list[Candidate], list[_Row]]:
@@ -233,7 +232,8 @@ def _plan(ws: Workspace, case: CaseRow, rows: list[_Row]) -> tuple[list[Candidat
     work: list[Candidate] = []
     skipped: list[_Row] = []
     chat_rows: list[tuple[int, _Row]] = []
-    prints = _capture_prints(ws, case)
+    with ws.db.begin() as conn:
+        prints = capture_prints(conn, case)
     for row in rows:
         reader = best_reader(row.media_type, row.name) if row.id not in prints else None
         if reader is None:

@@ -24,7 +24,7 @@ from sabueso.cases.access import Action, CaseRow, authorize
 from sabueso.custody import ledger
 from sabueso.extract import engine
 from sabueso.extract.base import ALL_TYPES, Context
-from sabueso.extract.index import parse_attrs, value_key
+from sabueso.extract.index import capture_prints, parse_attrs, value_key
 from sabueso.extract.itemwrite import all_versions
 from sabueso.ingest.text import DecodedText, best_reader
 from sabueso.store.schema import (
@@ -143,8 +143,9 @@ def index_status(conn: Connection, case: CaseRow) -> IndexStatus:
     old_runs = {r.id for r in runs if r.extractor_version != engine.EXTRACTOR_VERSION}
     incomplete = sum(1 for r in runs if r.status != "complete")
     outdated = pending = 0
+    prints = capture_prints(conn, case)  # skipped on purpose, never pending
     rows = conn.execute(
-        select(items.c.name, items.c.media_type, item_derivations.c.status,
+        select(items.c.id, items.c.name, items.c.media_type, item_derivations.c.status,
                item_derivations.c.reader, item_derivations.c.reader_version,
                item_derivations.c.derivation_id)
         .outerjoin(item_derivations, item_derivations.c.item_id == items.c.id)
@@ -154,6 +155,8 @@ def index_status(conn: Connection, case: CaseRow) -> IndexStatus:
         if row.status is None:
             pending += 1
         elif row.status == "skipped":
+            if row.id in prints:
+                continue
             key = (row.media_type, row.name.rsplit(".", 1)[-1].lower() if "." in row.name
                    else "")
             if key not in readable:
