@@ -136,3 +136,40 @@ def test_hit_as_dict_is_stable() -> None:
     assert list(hit.as_dict()) == ["type", "value", "raw", "start", "end", "chain",
                                    "script_type"]
     assert hit.shifted(10).start == 13
+
+
+def test_hit_init_matches_the_dataclass_contract() -> None:
+    """Hit's faster ``__init__``: same fields, defaults (a new dict each time), keywords,
+    ``dataclasses.replace``, equality and frozenness as the generated one."""
+    import dataclasses
+
+    a = Hit("phone", "+50255123456", "5512 3456", 1, 10)
+    b = Hit(type="phone", value="+50255123456", raw="5512 3456", start=1, end=10)
+    assert a == b and a.attrs == {} and a.derived is False
+    assert a.attrs is not b.attrs  # default_factory semantics: never a shared dict
+    c = dataclasses.replace(a, start=2, derived=True)
+    assert (c.start, c.end, c.derived, a.start) == (2, 10, True, 1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.start = 3  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Hit("phone", "v", "r", 1)  # type: ignore[call-arg]
+
+
+def test_shift_fresh_moves_offsets_in_place() -> None:
+    from sabueso.extract.base import shift_fresh
+
+    hits = [Hit("email", "a@b.c", "a@b.c", 0, 5), Hit("url", "u", "u", 7, 8, {"k": "v"})]
+    same = shift_fresh(hits, 100)
+    assert same is hits
+    assert [(h.start, h.end) for h in hits] == [(100, 105), (107, 108)]
+    assert hits[1].attrs == {"k": "v"}
+    assert shift_fresh(hits, 0) == hits
+
+
+def test_streamed_hits_are_distinct_objects_across_blocks(fake: Family) -> None:
+    """The engine shifts a window's hits in place: no hit object may be reused between
+    windows (each block's offsets must be its own)."""
+    text = "".join(f"{i:03d} x 5512{i:04d}\n" for i in range(400))
+    hits = _stream_hits(text, 256)
+    assert len({id(h) for h in hits}) == len(hits) == 400
+    assert all(text[h.start:h.end] == h.raw for h in hits)

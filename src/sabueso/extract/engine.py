@@ -22,7 +22,15 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TextIO, TypeVar
 
-from sabueso.extract.base import ALL_TYPES, Context, Family, Hit, make_hit, prepare
+from sabueso.extract.base import (
+    ALL_TYPES,
+    Context,
+    Family,
+    Hit,
+    make_hit,
+    prepare,
+    shift_fresh,
+)
 
 __all__ = [
     "BLOCK_CHARS",
@@ -224,7 +232,7 @@ def extract_blocks(reader: TextIO, ctx: Context | None = None, *, workers: int =
     ctx = ctx or Context()
 
     def here(window: str, lo: int, hi: int, base: int) -> list[Hit]:
-        return [h.shifted(base) for h in _scan_window(window, lo, hi, ctx)]
+        return shift_fresh(_scan_window(window, lo, hi, ctx), base)
 
     yield from _run(reader, ctx, workers, block_chars, here, _scan_packed, _unpack)
 
@@ -242,7 +250,7 @@ def extract_rendered(reader: TextIO, render: Callable[[list[Hit]], R],
     ctx = ctx or Context()
 
     def here(window: str, lo: int, hi: int, base: int) -> R:
-        return render([h.shifted(base) for h in _scan_window(window, lo, hi, ctx)])
+        return render(shift_fresh(_scan_window(window, lo, hi, ctx), base))
 
     yield from _run(reader, ctx, workers, block_chars, here,
                     functools.partial(_scan_rendered, render=render), _same)
@@ -251,7 +259,7 @@ def extract_rendered(reader: TextIO, render: Callable[[list[Hit]], R],
 def _scan_rendered(window: str, lo: int, hi: int, base: int, ctx: Context,
                    render: Callable[[list[Hit]], R]) -> R:
     """:func:`_scan_window` and ``render`` in a worker process."""
-    return render([h.shifted(base) for h in _scan_window(window, lo, hi, ctx)])
+    return render(shift_fresh(_scan_window(window, lo, hi, ctx), base))
 
 
 def _same(result: R) -> R:
