@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sabueso.analysis.graph import build_graph
+from sabueso.analysis.graph import add_calls, build_graph
 from sabueso.analysis.graphio import FORMATS, write_graph
 from sabueso.cases.access import Action, authorize
 from sabueso.core.errors import InputError, NotFound
@@ -27,15 +27,19 @@ class GraphExport:
     nodes: int
     edges: int
     sha256: str
+    call_edges: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {"case": self.case, "path": self.path, "format": self.format,
-                "nodes": self.nodes, "edges": self.edges, "sha256": self.sha256}
+                "nodes": self.nodes, "edges": self.edges, "call_edges": self.call_edges,
+                "sha256": self.sha256}
 
 
-def export_graph(ws: Workspace, ref: str, fmt: str, out: Path) -> GraphExport:
+def export_graph(ws: Workspace, ref: str, fmt: str, out: Path, calls: bool = True,
+                 min_calls: int = 1) -> GraphExport:
     """Build the graph in one snapshot and write it to ``out`` (a new file: an existing one is
-    never overwritten), then record the export with the file's SHA-256."""
+    never overwritten), then record the export with the file's SHA-256. With ``calls``, the
+    call-record contacts of the graph's phones are added (``add_calls``)."""
     actor, case = authorize(ws.db, ws.actor, ref, Action.EXPORT)
     if fmt not in FORMATS:
         raise InputError("error.graph_format", format=fmt, known=", ".join(FORMATS))
@@ -46,6 +50,7 @@ def export_graph(ws: Workspace, ref: str, fmt: str, out: Path) -> GraphExport:
         raise InputError("error.export_exists", location=str(out))
     with ws.db.begin() as conn:
         graph = build_graph(conn, case)
+    call_edges = add_calls(ws, case, graph, min_calls) if calls else 0
     tmp = out.with_name(f".{out.name}.partial")
     try:
         with open(tmp, "wb") as fh:
@@ -57,7 +62,8 @@ def export_graph(ws: Workspace, ref: str, fmt: str, out: Path) -> GraphExport:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    result = GraphExport(case.ref, str(out), fmt, len(graph.nodes), len(graph.edges), digest)
+    result = GraphExport(case.ref, str(out), fmt, len(graph.nodes), len(graph.edges), digest,
+                         call_edges)
     with ws.db.begin() as conn:
         ledger.append(conn, chain=case.chain, actor=actor.name, action="graph.export",
                       subject=f"case:{case.ref}", case_id=case.id, details=result.as_dict())

@@ -10,7 +10,11 @@ locators, "E-4 line 12"):
 - ``co_member`` (account - account): chats both wrote in (only chats of at most
   ``MAX_GROUP`` senders: in a 1,500-member Telegram group, writing there says little);
 - ``co_occurs`` (entity - entity): records (a message, a page, a row) naming both (only
-  records with at most ``MAX_PER_RECORD`` entities: a whole text dump is not a relationship).
+  records with at most ``MAX_PER_RECORD`` entities: a whole text dump is not a relationship);
+- ``calls`` (phone - phone, added by ``add_calls``): calls and SMS between a phone of the graph
+  and its contacts in the case's call records, weighted by events (each once, as ``sabueso
+  phone top`` counts), resting on the productions (CDR files, tower dumps) that hold them; a
+  contact that is not an entity of the case becomes a ``number:<n>`` phone node.
 
 The graph is derived from the case index (rebuilt by ``sabueso reindex``) and written as JSON,
 GraphML or GEXF 1.2 (``sabueso.analysis.graphio``); Gephi, Maltego (GraphML) and i2 read
@@ -37,8 +41,9 @@ from sabueso.store.schema import (
     messages,
     records,
 )
+from sabueso.workspace import Workspace
 
-__all__ = ["Edge", "Graph", "Node", "build_graph"]
+__all__ = ["Edge", "Graph", "Node", "add_calls", "build_graph"]
 
 MAX_REFS = 20
 MAX_GROUP = 50
@@ -122,6 +127,25 @@ def build_graph(conn: Connection, case: CaseRow) -> Graph:
     _accounts_and_chats(conn, case, graph)
     _mentions(conn, case, graph)
     return graph
+
+
+def add_calls(ws: Workspace, case: CaseRow, graph: Graph, min_events: int = 1) -> int:
+    """Add the call-record contacts of the graph's phones; returns the edges added."""
+    from sabueso.analysis.calls import call_edges
+
+    node_of = {n.label: n.id for n in graph.nodes.values() if n.type == "phone"}
+    found = call_edges(ws, case, set(node_of), min_events)
+    others = sorted({v for e in found for v in (e.a, e.b) if v not in node_of})
+    for i, value in enumerate(others, 1):
+        node_of[value] = f"number:{i}"
+        graph.nodes[node_of[value]] = Node(node_of[value], value, "phone",
+                                           {"value": value, "kind": "call_records"})
+    for e in found:
+        edge = graph.edge(node_of[e.a], node_of[e.b], "calls", False)
+        edge.weight += e.events
+        edge.items.update(e.productions)
+        edge.refs.extend(f"E-{n}" for n in e.productions[:MAX_REFS])
+    return len(found)
 
 
 def _accounts_and_chats(conn: Connection, case: CaseRow, graph: Graph) -> None:

@@ -154,11 +154,15 @@ def register_graph(app: typer.Typer) -> None:
         ref: str = REF_ARG,
         fmt: str = typer.Option("graphml", "--format", help=t("cli.opt.graph_format")),
         out: Path = typer.Option(..., "--out", help=t("cli.opt.graph_out")),
+        calls: bool = typer.Option(True, "--calls/--no-calls", help=t("cli.opt.graph_calls")),
+        min_calls: int = typer.Option(1, "--min-calls", min=1,
+                                      help=t("cli.opt.graph_min_calls")),
         json_out: bool = JSON_OPT,
     ) -> None:
         from sabueso.analysis.export import export_graph
 
-        result = export_graph(Workspace.open(), ref, fmt.strip().lower(), out)
+        result = export_graph(Workspace.open(), ref, fmt.strip().lower(), out, calls,
+                              min_calls)
         if json_out:
             emit_json(result.as_dict())
             return

@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sabueso.cli.output import console, emit_json, err_console, shown
+from sabueso.cli.output import console, emit_json, err_console, local_time, shown
 from sabueso.core.errors import InputError, NotFound, SabuesoError
 from sabueso.core.i18n import t
 from sabueso.workspace import Workspace
@@ -295,15 +295,24 @@ def print_entities(ws: Workspace, ref: str, types: frozenset[str] | None = None,
 
 def print_entity(ws: Workspace, ref: str, value: str, types: frozenset[str] | None,
                  json_out: bool) -> None:
-    from sabueso.extract.lookup import entity_mentions, one_line
+    from sabueso.analysis.calls import CALL_TYPES, presence, record_view
+    from sabueso.extract.lookup import entity_mentions, one_line, query_values
 
     case, status, found = entity_mentions(ws, ref, value, types)
-    if not found:
+    # the same phone or IMEI in the case's call records (issue 4: one entity across evidence)
+    wanted = [(e.type, e.value) for e in found if e.type in CALL_TYPES]
+    wanted += [(k, v) for k, v in query_values(value, case.country) if k in CALL_TYPES
+               and (types is None or k in types)]
+    calls = presence(ws, case, list(dict.fromkeys(wanted)))
+    if calls:
+        record_view(ws, case, calls)
+    if not found and not calls:
         _status_notice(case.ref, status)
         raise NotFound("error.entity_not_found", value=value, ref=case.ref)
     if json_out:
         emit_json({"case": case.ref, "query": value, "index": status.as_dict(),
-                   "entities": [e.as_dict() for e in found]})
+                   "entities": [e.as_dict() for e in found],
+                   "calls": [c.as_dict() for c in calls]})
         return
     for entity in found:
         items = sorted({m.item for m in entity.mentions})
@@ -320,7 +329,26 @@ def print_entity(ws: Workspace, ref: str, value: str, types: frozenset[str] | No
             table.add_row(f"E-{m.item}", shown(m.name), shown(m.locator or ""),
                           f"{m.start}–{m.end}", context)
         console.print(table)
+    for c in calls:
+        print_presence(c, case.ref, case.tz)
     _status_notice(case.ref, status)
+
+
+def print_presence(c: Any, ref: str, tz: str) -> None:
+    """One value's place in the case's call records, and where to look next."""
+    common = {"value": shown(c.value), "events": c.events, "contacts": c.contacts,
+              "first": local_time(c.first, tz, offset=False),
+              "last": local_time(c.last, tz, offset=False), "tz": tz,
+              "items": _items_text(c.productions), "ref": ref}
+    console.print(t(f"cli.calls.{c.type}", **common), soft_wrap=True)
+    if c.labels:
+        console.print("  " + t("cli.calls.labels", labels=shown(", ".join(c.labels))),
+                      soft_wrap=True)
+    if c.devices:
+        console.print("  " + t(f"cli.calls.devices_{c.type}",
+                               devices=shown(", ".join(c.devices))), soft_wrap=True)
+    console.print("  " + t(f"cli.calls.next_{c.type}", ref=ref, value=shown(c.value)),
+                  soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
