@@ -282,3 +282,18 @@ def test_memory_stays_flat() -> None:
 
     small, large = peak(20_000), peak(80_000)  # both many blocks long
     assert large < small * 1.2 + (1 << 20), (small, large)
+
+
+def test_spanish_and_portuguese_leaving_and_joining_lines() -> None:
+    """Android writes "salió del grupo" / "saiu do grupo" with the group named, and the
+    exporting user's own joining as "Te uniste ..." (no account: the exporter has no name)."""
+    text = ("13/3/24, 10:03 - María salió del grupo\n"
+            "13/3/24, 10:04 - Beto salió\n"
+            "13/3/24, 10:05 - Te uniste usando el enlace de invitación de este grupo\n"
+            "13/3/24, 10:06 - Saliste del grupo\n"
+            "13/3/24, 10:07 - Ana saiu do grupo\n"
+            "13/3/24, 10:08 - María: salió del grupo ya\n")
+    got = msgs(parse(text, zone="UTC"))
+    assert [(m.service, m.sender) for m in got] == [
+        ("left", "wa:name:María"), ("left", "wa:name:Beto"), ("joined", None), ("left", None),
+        ("left", "wa:name:Ana"), (None, "wa:name:María")]

@@ -61,7 +61,7 @@ from sabueso.ingest.textbase import DecodedText, decode_bytes
 __all__ = ["CHAT_KEY", "FORMATS", "VERSION", "chat_member", "match", "parse_binary",
            "parse_whatsapp"]
 
-VERSION = "1"
+VERSION = "2"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as such
 CHAT_KEY = "wa:chat"
 
 _PHONE = re.compile(r"\+\d[\d \-()\u00a0]{4,}\d")

@@ -108,14 +108,15 @@ _SYSTEM_SOURCE: tuple[tuple[str, str], ...] = (
     ("invite_members", r"(?P<actor>.+?) adicionou (?P<arg>.+)"),
     # joined by link
     ("joined", r"(?P<actor>.+?) joined using this (?:group|community)'s invite link"),
+    ("joined", r"(?P<actor>Te) uniste(?: usando el enlace de invitación de este grupo)?"),
     ("joined", r"(?P<actor>.+?) se unió(?: usando el enlace de invitación de este grupo)?"),
     ("joined", r"(?P<actor>.+?) entrou(?: usando o link de convite deste grupo)?"),
     ("joined", r"(?P<actor>.+?) joined"),
     # left / removed
     ("left", r"(?P<actor>.+?) left"),
     ("left", r"(?P<actor>Saliste)(?: del grupo)?"),
-    ("left", r"(?P<actor>.+?) (?:salió|abandonó el grupo)"),
-    ("left", r"(?P<actor>.+?) saiu"),
+    ("left", r"(?P<actor>.+?) (?:salió(?: del grupo)?|abandonó el grupo)"),
+    ("left", r"(?P<actor>.+?) saiu(?: do grupo)?"),
     ("remove_members", r"(?P<actor>.+?) removed (?P<arg>.+)"),
     ("remove_members", r"(?P<actor>Eliminaste) a (?P<arg>.+)"),
     ("remove_members", r"(?P<actor>.+?) (?:eliminó|expulsó) a (?P<arg>.+)"),
