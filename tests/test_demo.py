@@ -33,7 +33,8 @@ def test_demo_show_prints_case_evidence_log_and_verification(env: Env) -> None:
     for text in ("DEMO-COLIBRI", "Operación Colibrí", "E-1", "íntegro", "extraccion_telefono",
                  "Entidades", "+50255550183", "ventas.colibri@example.com",
                  "Chats de DEMO-COLIBRI", "Colibrí Pedidos GT (ficticio)", "Mensajes de",
-                 "$.messages[2]", "[create_channel]", "Cliente Demo"):
+                 "$.messages[2]", "[create_channel]", "Cliente Demo",
+                 "Registros de llamadas del teléfono +50255550147"):
         assert text in res.out, text
 
 

@@ -56,3 +56,9 @@ def show(ws: Workspace, case_ref: str) -> None:
     show_result(top, case.tz, t("telephony.top.title", number=SELLER, tz=case.tz))
     show_result(both, case.tz, t("telephony.intersect.title", count=len(DUMPS), min=2,
                                  tz=case.tz))
+    # the seller's number from the chats is the same entity as in the call records
+    from sabueso.analysis.calls import presence
+    from sabueso.cli.extract_cmd import print_presence
+
+    for found in presence(ws, case, [("phone", SELLER)]):
+        print_presence(found, case.ref, case.tz)
