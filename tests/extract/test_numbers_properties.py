@@ -183,3 +183,48 @@ def test_huge_inputs_finish_in_bounded_time() -> None:
         elapsed = time.process_time() - start
         _well_formed(text, hits)
         assert elapsed < 10, (text[:20], elapsed)
+
+
+def _attrs_by_reparsing(numobj: phonenumbers.PhoneNumber) -> dict[str, str]:
+    """What ``phone_hit_attrs`` computed before it read the number object directly: the
+    attributes of the E.164 form parsed again."""
+    from sabueso.extract.phoneattrs import _TYPE_NAMES
+
+    again = phonenumbers.parse(phonenumbers.format_number(numobj, PhoneNumberFormat.E164))
+    out: dict[str, str] = {}
+    region = phonenumbers.region_code_for_number(again)
+    if region and region != "001":
+        out["country"] = region
+    kind = _TYPE_NAMES.get(phonenumbers.number_type(again))
+    if kind:
+        out["number_type"] = kind
+    name = phonenumbers.carrier.name_for_number(again, "es")
+    if name:
+        out["carrier"] = name
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(phonenumbers.SUPPORTED_REGIONS)),
+       st.sampled_from([PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE,
+                        PhoneNumberType.TOLL_FREE, PhoneNumberType.VOIP]),
+       st.integers(min_value=0, max_value=99), st.booleans())
+def test_phone_attrs_from_the_number_equal_the_reparsed_ones(
+        region: str, kind: int, bump: int, via_parse: bool) -> None:
+    """Attributes read from the number object as the extractors build it (``PhoneNumber``
+    from digits, or ``phonenumbers.parse`` of digits) equal those of its E.164 form parsed
+    again, valid or not, leading zeros (Italy) included."""
+    from sabueso.extract import phoneattrs
+
+    example = phonenumbers.example_number_for_type(region, kind)
+    assume(example is not None)
+    nsn = phonenumbers.national_significant_number(example)
+    digits = str(int(nsn) + bump).zfill(len(nsn)) if bump else nsn
+    if via_parse:
+        numobj = phonenumbers.parse(f"+{example.country_code}{digits}")
+    else:
+        numobj = phonenumbers.PhoneNumber(country_code=example.country_code,
+                                          national_number=int(digits))
+    phoneattrs._cache.clear()
+    assert phoneattrs.phone_hit_attrs(numobj) == _attrs_by_reparsing(numobj)
+    assert phoneattrs.phone_hit_attrs(numobj) == _attrs_by_reparsing(numobj)  # cached

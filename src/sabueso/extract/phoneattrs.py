@@ -7,8 +7,6 @@ same attributes, whichever extractor found it.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import phonenumbers
 from phonenumbers import PhoneNumber, PhoneNumberFormat, PhoneNumberType, carrier
 
@@ -34,9 +32,12 @@ def e164(numobj: PhoneNumber) -> str:
     return str(phonenumbers.format_number(numobj, PhoneNumberFormat.E164))
 
 
-@lru_cache(maxsize=8192)
-def _attrs(value: str) -> tuple[tuple[str, str], ...]:
-    numobj = phonenumbers.parse(value, None)
+# Attributes by E.164 value, at most ``_CACHE_SIZE`` of them (the oldest go first).
+_CACHE_SIZE = 8192
+_cache: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _attrs(numobj: PhoneNumber) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     region = phonenumbers.region_code_for_number(numobj)
     if region and region != "001":
@@ -58,6 +59,15 @@ def phone_hit_attrs(numobj: PhoneNumber) -> dict[str, str]:
     so it is a hint, not a fact).
 
     The attributes depend only on the number, never on how it was written, so they are cached
-    by its E.164 form.
+    by its E.164 form; a number not in the cache is read from ``numobj`` as it is, without
+    parsing its E.164 form again (the same fields: the callers' numbers hold no extension
+    and no raw input).
     """
-    return dict(_attrs(e164(numobj)))
+    value = e164(numobj)
+    found = _cache.get(value)
+    if found is None:
+        found = _attrs(numobj)
+        if len(_cache) >= _CACHE_SIZE:
+            del _cache[next(iter(_cache))]
+        _cache[value] = found
+    return dict(found)

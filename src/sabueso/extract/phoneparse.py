@@ -26,6 +26,14 @@ Parsed = tuple[str, tuple[tuple[str, str], ...]]
 
 _DR_AREAS = frozenset({"809", "829", "849"})
 
+# ``phonenumbers`` compiles its metadata patterns through ``re.compile`` on every check, that
+# is through ``re``'s own bounded cache, whose look-up is a quarter of ``is_valid_number``'s
+# time; this keeps the compiled patterns instead (a few hundred, once; phonenumbers 9 and
+# later).
+_enable_pattern_cache = getattr(phonenumbers, "enable_pattern_cache", None)
+if _enable_pattern_cache is not None:
+    _enable_pattern_cache()
+
 
 def _result(num: phonenumbers.PhoneNumber) -> Parsed:
     return e164(num), tuple(phone_hit_attrs(num).items())
