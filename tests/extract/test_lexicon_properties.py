@@ -4,6 +4,7 @@ agree."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -130,3 +131,24 @@ def test_adversarial_inputs_run_in_linear_time(text: str) -> None:
     elapsed = time.perf_counter() - started
     assert elapsed < 15, elapsed
     check(text[:1000], [h for h in found if h.end <= 1000])
+
+
+def _kept(matches: list[re.Match[str]], low: str) -> list[tuple[int, int]]:
+    """The spans ``lexicon_context._numbers`` keeps: not touching ``:`` or ``/``."""
+    return [m.span() for m in matches
+            if not ((m.end() < len(low) and low[m.end()] in ":/")
+                    or (m.start() and low[m.start() - 1] in ":/"))]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet="0123456789.,:/ a٣\n", max_size=40), st.data())
+def test_free_numbers_keep_what_the_plain_number_scan_keeps(low: str,
+                                                            data: st.DataObject) -> None:
+    """The number scan that skips times and dates in C gives the same numbers as the plain
+    scan filtered in Python, for any range (one starting inside a number included)."""
+    from sabueso.extract.lexicon_context import _NUMBER, _free_numbers
+
+    lo = data.draw(st.integers(0, len(low)))
+    hi = data.draw(st.integers(lo, len(low)))
+    assert _kept(_free_numbers(low, lo, hi), low) == _kept(
+        list(_NUMBER.finditer(low, lo, hi)), low)

@@ -94,28 +94,39 @@ def resolve(hits: Iterable[Hit], types: frozenset[str]) -> list[Hit]:
     matched on its own (not derived) and it lies inside a URL or e-mail hit: the container's
     extractor already reported what matters inside it, as derived hits.
     """
-    ordered = sorted(hits, key=lambda h: (h.start, -h.end, h.type, h.value))
+    ordered = sorted(hits, key=_order)
     containers = [h for h in ordered if h.type in _CONTAINERS and not h.derived]
     out: list[Hit] = []
     seen: set[tuple[str, str, int, int]] = set()
     ci = 0
+    n_containers = len(containers)
+    # Containers that start at or before the current hit. One that ended before it cannot
+    # hold it (the test below checks ``c.end > start`` too), so they are pruned only now and
+    # then, not for every hit.
     active: list[Hit] = []
     for hit in ordered:
-        while ci < len(containers) and containers[ci].start <= hit.start:
+        start = hit.start
+        while ci < n_containers and containers[ci].start <= start:
             active.append(containers[ci])
             ci += 1
         if active:
-            active = [c for c in active if c.end > hit.start]
-        if (hit.type in _WEAK_INSIDE and not hit.derived
-                and any(c is not hit and c.start <= hit.start and hit.end <= c.end
-                        and (c.start, c.end) != (hit.start, hit.end) for c in active)):
-            continue
-        key = (hit.type, hit.value, hit.start, hit.end)
+            if len(active) > 8:
+                active = [c for c in active if c.end > start]
+            if hit.type in _WEAK_INSIDE and not hit.derived:
+                end = hit.end
+                if any(c is not hit and c.start <= start and end <= c.end and c.end > start
+                       and (c.start != start or c.end != end) for c in active):
+                    continue
+        key = (hit.type, hit.value, start, hit.end)
         if key in seen or hit.type not in types:
             continue
         seen.add(key)
         out.append(hit)
     return out
+
+
+def _order(h: Hit) -> tuple[int, int, str, str]:
+    return h.start, -h.end, h.type, h.value
 
 
 def _wanted(ctx: Context) -> list[Family]:

@@ -33,6 +33,12 @@ _STAMP = re.compile(r" ?\[?\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}[,;T ]{1,2}\d{1,2}:\d\
 _TELEGRAM = re.compile(r"[^\n\[]{1,60}, \[\d{1,2}[./]\d{1,2}[./]\d{2,4}[ ,]")
 _BLANK = re.compile(r"[ \t\r]*(?:\n|$)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# The matches of ``_NUMBER`` that no ``:`` or ``/`` touches (times and dates are most of the
+# numbers of a chat export): lookbehinds keep it from starting inside a number, the atomic
+# group from giving digits back, so the scan skips ``23:20:42`` and ``13/05/25`` in C. Only a
+# match at the very start of the searched range may start inside a number (see
+# :func:`_free_numbers`).
+_FREE_NUMBER = re.compile(r"(?<![:/\d])(?<!\d[.,])(?>\d+(?:[.,]\d+)*)(?![:/])")
 _ASK_GAP = re.compile(r"[^\W\d_]+ +(?:de |del |la |el |las |los |un |una |some |any )?")
 _AFTER_NUMBER = re.compile(
     r"\s?(?:mil\s)?(g|gr|grs|grm|grms|gramos?|gramitos?|oz|onzas?|lbs?|libras?|kg|kgs|kilos?|ounces?"
@@ -174,13 +180,26 @@ def _may_contact(data: bytes, lo: int, hi: int) -> bool:
     return False
 
 
+def _free_numbers(low: str, lo: int, hi: int) -> list[re.Match[str]]:
+    """``_NUMBER``'s matches in ``low[lo:hi]``, less some that touch a ``:`` or a ``/``
+    (never one that does not; the caller still checks, as for a match cut at ``hi``). A
+    match of ``_NUMBER`` starts after a digit, or after a digit and ``.``/``,``, only at
+    ``lo`` or, after a ``.``/``,`` there, at ``lo + 1`` (inside a number that began before
+    ``lo``): that one is taken with ``_NUMBER``."""
+    first = _NUMBER.match(low, lo, hi)
+    if first is None and lo < hi and low[lo] in ".,":
+        first = _NUMBER.match(low, lo + 1, hi)
+    rest = _FREE_NUMBER.finditer(low, first.end() if first else lo, hi)
+    return [first, *rest] if first else list(rest)
+
+
 def _numbers(text: Prepared, lo: int, hi: int, found: dict[str, list[int]]) -> None:
     """Prices, gram quantities, weights and contacts in ``text[lo:hi]``, into ``found``."""
     low = text.lower
     for m in _CONTACT.finditer(low, lo, hi) if _may_contact(text.latin1, lo, hi) else ():
         if not in_sender(low, m.start(), m.end()):  # an unsaved contact shown as the sender
             found.setdefault("contact", []).append(m.start())
-    for m in _NUMBER.finditer(low, lo, hi):
+    for m in _free_numbers(low, lo, hi):
         a, b = m.span()
         if (b < len(low) and low[b] in ":/") or (a and low[a - 1] in ":/"):
             continue  # times and dates
