@@ -97,6 +97,7 @@ class DecodedText(io.TextIOBase):
         errors = FALLBACK if codec == "utf-8" else "replace"
         self._decoder = codecs.getincrementaldecoder(codec)(errors=errors)
         self._buf = ""
+        self._pos = 0
         self._eof = False
         self._fallback = False
         self.chars = 0  # characters returned so far
@@ -112,11 +113,15 @@ class DecodedText(io.TextIOBase):
         return True
 
     def _fill(self, size: int) -> None:
-        while not self._eof and (size < 0 or len(self._buf) < size):
+        # ``_buf[_pos:]`` is what has been decoded and not yet returned.
+        while not self._eof and (size < 0 or len(self._buf) - self._pos < size):
             data = self._pending or self._raw.read(CHUNK)
             self._pending = b""
             before = _fallback_count()
-            self._buf += self._decoder.decode(data, not data)
+            text = self._decoder.decode(data, not data)
+            if self._pos:
+                self._buf, self._pos = self._buf[self._pos:], 0
+            self._buf = self._buf + text if self._buf else text
             if _fallback_count() != before:
                 self._fallback = True
             if not data:
@@ -125,10 +130,15 @@ class DecodedText(io.TextIOBase):
     def read(self, size: int | None = -1) -> str:
         size = -1 if size is None else size
         self._fill(size)
-        if size < 0 or size >= len(self._buf):
-            out, self._buf = self._buf, ""
+        pos = self._pos
+        if size < 0 or size >= len(self._buf) - pos:
+            out = self._buf[pos:] if pos else self._buf
+            self._buf, self._pos = "", 0
         else:
-            out, self._buf = self._buf[:size], self._buf[size:]
+            # a slice, not a copy of the rest: reading a large buffer in small pieces
+            # stays linear
+            out = self._buf[pos:pos + size]
+            self._pos = pos + size
         self.chars += len(out)
         return out
 
