@@ -210,10 +210,12 @@ class _Reader:
                 line += block.count("\n")
             return
         head = shape.pattern()
-        findall = shape.message_pattern().findall
+        split = shape.split_pattern().split
         accounts = self.accounts
+        members = self.members
         zone = self.zone
         new = self.new
+        hour_start = self._hour_start
         line = 1
         started = False
         last_key: tuple[str, ...] = ()
@@ -228,27 +230,36 @@ class _Reader:
                     yield from _unparsed(block[:start], line)
                     line += block.count("\n", 0, start)
                 started = first is not None
-            found = findall(block, start)
-            if found and found[-1][8][-1:] == "\n":  # the block's newline, not the text's
-                *fields, tail = found[-1]
-                found[-1] = (*fields, tail[:-1])
-            for dt, a, b, c, hh, mm, ss, ap, body in found:
-                nl = body.count("\n")
-                if nl:
+                if not started:
+                    continue
+            # One C call cuts the block at every header: "", then per message the header's
+            # groups (dt a b c H M S ap) and its text up to the next header.
+            parts = split("\n" + block[start:] if start else "\n" + block)
+            if parts[-1][-1:] == "\n":  # the block's newline, not the text's
+                parts[-1] = parts[-1][:-1]
+            cr = "\r" in block
+            it = iter(parts)
+            next(it)
+            rows = zip(*[it] * 9, strict=True)
+            for dt, a, b, c, hh, mm, ss, ap, body in rows:
+                if "\n" in body:
+                    nl = body.count("\n")
                     locator = f"lines {line}-{line + nl}"
-                    if "\r" in body:
+                    if cr:
                         body = body.replace("\r\n", "\n").removesuffix("\r")
                     end = body.find("\n")
+                    line += nl + 1
                 else:
+                    nl = 0
                     locator = f"line {line}"
-                    if body[-1:] == "\r":
+                    if cr and body[-1:] == "\r":
                         body = body[:-1]
                     end = len(body)
-                line += nl + 1
+                    line += 1
                 key = (a, b, c, hh, ap)
                 if key != last_key:
                     last_key = key
-                    base = self._hour_start(a, b, c, hh, ap)
+                    base = hour_start(a, b, c, hh, ap)
                 step = _IN_HOUR.get(mm + ss)
                 if base is not None and step is not None:
                     sent_at: datetime | None = base + step
@@ -268,7 +279,7 @@ class _Reader:
                     msg.edited = True
                 head_ = text_ if not nl else body[i + 2:end]
                 if "<" in head_ or "(" in head_ or head_.endswith(_OMIT_ENDS):
-                    att = attachment_of(head_, self.members)
+                    att = attachment_of(head_, members)
                     if att is not None:
                         msg.attachments.append(att)
                 yield msg
