@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sabueso.capture.guard import AddressPolicy, read_url_list
 from sabueso.capture.http import Limits
-from sabueso.capture.service import BatchReport, CaptureOptions, capture_urls, list_captures
 from sabueso.cli.output import console, emit_json, err_console, local_time, shown
 from sabueso.core.errors import InputError
 from sabueso.core.i18n import t
-from sabueso.extract.index import derive_items
 from sabueso.workspace import Workspace
+
+if TYPE_CHECKING:
+    from sabueso.capture.service import BatchReport
 
 JSON_OPT = typer.Option(False, "--json", help=t("cli.opt.json"))
 REF_ARG = typer.Argument(..., help=t("cli.arg.ref"))
@@ -24,6 +25,8 @@ _LIMITS = Limits()
 
 
 def _read_list(path: Path) -> list[str]:
+    from sabueso.capture.guard import read_url_list
+
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -56,6 +59,8 @@ def _print_report(report: BatchReport) -> None:
 
 def print_captures(ws: Workspace, ref: str, json_out: bool = False) -> None:
     """The case's captures as a table (or JSON): also the demo's part of ``demo --show``."""
+    from sabueso.capture.service import list_captures
+
     case, rows = list_captures(ws, ref)
     if json_out:
         emit_json([r.as_dict() for r in rows])
@@ -111,6 +116,9 @@ def register(app: typer.Typer) -> None:
             raise InputError("error.capture_no_urls")
         if timeout <= 0 or max_size <= 0 or max_bundle <= 0:
             raise InputError("error.capture_bad_limits")
+        from sabueso.capture.guard import AddressPolicy
+        from sabueso.capture.service import CaptureOptions, capture_urls
+
         options = CaptureOptions(
             policy=AddressPolicy.build(allow_private, allow_address or ()),
             limits=Limits(page_seconds=timeout, io_seconds=min(_LIMITS.io_seconds, timeout),
@@ -129,6 +137,9 @@ def register(app: typer.Typer) -> None:
                 report = capture_urls(ws, ref, wanted, options, progress=update)
         else:
             report = capture_urls(ws, ref, wanted, options)
+        from sabueso.cli.extract_cmd import print_derive_notes
+        from sabueso.extract.index import derive_items
+
         derived = (derive_items(ws, report.case, report.added_items)
                    if report.added_items and not no_derive else None)
         if json_out:
@@ -141,6 +152,8 @@ def register(app: typer.Typer) -> None:
                 console.print(t("cli.add.derived", ref=derived.case, items=derived.items,
                                 mentions=derived.mentions, entities=derived.entities,
                                 version=derived.extractor_version))
+            if derived is not None:
+                print_derive_notes(derived)
         failed = report.by_status("failed")
         if failed:
             first = failed[0].error

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -12,10 +12,12 @@ from rich.table import Table
 from sabueso.cli.output import console, emit_json, err_console, local_time
 from sabueso.core.errors import InputError
 from sabueso.core.i18n import t
-from sabueso.legal.directory import UNKNOWN, Directory, Provider
 from sabueso.legal.model import MARKS, TYPES
-from sabueso.legal.requests import RequestView
 from sabueso.workspace import Workspace
+
+if TYPE_CHECKING:  # the directory (YAML, JSON Schema) is loaded when a command needs it
+    from sabueso.legal.directory import Provider
+    from sabueso.legal.requests import RequestView
 
 JSON_OPT = typer.Option(False, "--json", help=t("cli.opt.json"))
 CASE_OPT = typer.Option(None, "--case", help=t("requests.opt.case"))
@@ -23,6 +25,8 @@ ID_ARG = typer.Argument(..., help=t("requests.arg.id"))
 
 
 def _fact(value: Any) -> str:
+    from sabueso.legal.directory import UNKNOWN
+
     if value == UNKNOWN:
         return t("requests.unknown")
     if isinstance(value, list):
@@ -71,6 +75,8 @@ def _register_providers(app: typer.Typer) -> None:
 
     @providers.command("list", help=t("requests.providers.list_help"))
     def list_cmd(json_out: bool = JSON_OPT) -> None:
+        from sabueso.legal.directory import Directory
+
         ws = Workspace.open()
         directory = Directory(ws.settings.home)
         if json_out:
@@ -97,6 +103,8 @@ def _register_providers(app: typer.Typer) -> None:
     @providers.command("show", help=t("requests.providers.show_help"))
     def show_cmd(name: str = typer.Argument(..., help=t("requests.arg.provider")),
                  json_out: bool = JSON_OPT) -> None:
+        from sabueso.legal.directory import Directory
+
         ws = Workspace.open()
         directory = Directory(ws.settings.home)
         country = directory.country(name) if len(name) == 2 else None
@@ -413,6 +421,10 @@ def _register_documents(req: typer.Typer) -> None:
                             items=", ".join(linked) or "—", added=len(report.added)))
             for path, error in report.failed:
                 err_console.print(f"[red]✗[/] {escape(path)}: {escape(error.message())}")
+            if derived is not None:
+                from sabueso.cli.extract_cmd import print_derive_notes
+
+                print_derive_notes(derived)
         if report.failed:
             raise typer.Exit(report.failed[0][1].exit_code)
 

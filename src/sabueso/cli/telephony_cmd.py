@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -214,15 +215,32 @@ def _record_view(ws: Workspace, case: Any, analysis: str, numbers: list[str],
                       subject=f"case:{case.ref}", case_id=case.id, details=details)
 
 
+class _Lazy:
+    """A module imported when one of its names is first used: the analyses need DuckDB and
+    pyarrow, which every other command would otherwise load at start-up."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
 def _register_phone(phone_app: typer.Typer) -> None:
-    from sabueso.telephony import activity, contacts, devices, places
-    from sabueso.telephony.importer import open_store
-    from sabueso.telephony.result import number_arg
+    if TYPE_CHECKING:
+        from sabueso.telephony import activity, contacts, devices, places
+    else:
+        activity, contacts, devices, places = (
+            _Lazy(f"sabueso.telephony.{name}")
+            for name in ("activity", "contacts", "devices", "places"))
 
     def analyse(ref: str, name: str, numbers: tuple[str, ...], call: Any,
                 options: dict[str, Any], args: tuple[Any, ...] = ()) -> Any:
         """Open the case's store, read ``numbers`` as the user wrote them, answer with
         ``call(con, case, values)`` and record the view."""
+        from sabueso.telephony.importer import open_store
+        from sabueso.telephony.result import number_arg
+
         ws = Workspace.open()
         case, con = open_store(ws, ref)
         try:
