@@ -35,10 +35,11 @@ _BLANK = re.compile(r"[ \t\r]*(?:\n|$)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # The matches of ``_NUMBER`` that no ``:`` or ``/`` touches (times and dates are most of the
 # numbers of a chat export): lookbehinds keep it from starting inside a number, the atomic
-# group from giving digits back, so the scan skips ``23:20:42`` and ``13/05/25`` in C. Only a
-# match at the very start of the searched range may start inside a number (see
+# group from giving digits back, so the scan skips ``23:20:42`` and ``13/05/25`` in C. It
+# starts with a digit (the lookbehinds come after it) so that ``re`` skips to the next digit
+# in C. Only a match at the very start of the searched range may start inside a number (see
 # :func:`_free_numbers`).
-_FREE_NUMBER = re.compile(r"(?<![:/\d])(?<!\d[.,])(?>\d+(?:[.,]\d+)*)(?![:/])")
+_FREE_NUMBER = re.compile(r"\d(?<![:/\d]\d)(?<!\d[.,]\d)(?>\d*(?:[.,]\d+)*)(?![:/])")
 _ASK_GAP = re.compile(r"[^\W\d_]+ +(?:de |del |la |el |las |los |un |una |some |any )?")
 _AFTER_NUMBER = re.compile(
     r"\s?(?:mil\s)?(g|gr|grs|grm|grms|gramos?|gramitos?|oz|onzas?|lbs?|libras?|kg|kgs|kilos?|ounces?"
