@@ -53,6 +53,9 @@ _WEIGHTS = frozenset({"oz", "onza", "onzas", "lb", "lbs", "libra", "libras", "kg
                       "kilo", "kilos", "ounce", "ounces"})
 _ANCHORS = ("term", "drug", "gram")
 _SUPPORT = ("term", "drug", "gram", "unit", "price", "sell", "contact")
+_OTHER_ANCHORS = tuple(k for k in _ANCHORS if k != "term")
+# What else supports a ``some`` term once no anchor does.
+_TRADE_SUPPORT = tuple(k for k in _SUPPORT if k not in _ANCHORS)
 # A phone number written as one (local "5555-1234", "+504 9999 8888", "(809) 555-1234") or a
 # WhatsApp / Telegram link: the contact of a seller's advert.
 _CONTACT = re.compile(
@@ -296,10 +299,13 @@ class ContextRule:
                        or _near(sig.get("unit"), c, WINDOW, wide))
                     + _peer(subs, sub_starts, c, wide))
 
-        def supported(c: Cand) -> bool:
-            c.strong = any(_near(sig.get(k), c) for k in _ANCHORS)
-            if c.strong:
-                return True
+        # Within one settle() only ``sig["term"]`` changes: what else supports a term (the
+        # other anchors; without an anchor, the trade context) is worked out once per settle
+        # and kept here by the candidate's id, and only the term anchors are looked at again.
+        other_anchor: dict[int, bool] = {}
+        unanchored: dict[int, bool] = {}
+
+        def without_anchor(c: Cand) -> bool:
             if c.entry.ambiguity == "high":
                 # Without an anchor, two different kinds of trade context, at least one of them
                 # in the term's own message. "delivery de hielo, Q450" is confirmed; "hay
@@ -313,9 +319,22 @@ class ContextRule:
             # line ("necesito perico", not "el perico de la abuela habla\ntraeme mangos"), or
             # another ``some`` term of another substance ("ecstasy gone, only oxy left"; not
             # "coca y perico"). The accepted cost: "Molly y Roxy" (two dogs) are reported.
-            return (any(_near(sig.get(k), c) for k in _SUPPORT)
+            return (any(_near(sig.get(k), c) for k in _TRADE_SUPPORT)
                     or _near_line(low, sig.get("weak"), c)
                     or _peer(peers, peer_starts, c))
+
+        def supported(c: Cand) -> bool:
+            key = id(c)
+            anchor = other_anchor.get(key)
+            if anchor is None:
+                anchor = other_anchor[key] = any(_near(sig.get(k), c) for k in _OTHER_ANCHORS)
+            c.strong = anchor or _near(sig.get("term"), c)
+            if c.strong:
+                return True
+            found = unanchored.get(key)
+            if found is None:
+                found = unanchored[key] = without_anchor(c)
+            return found
 
         def settle() -> None:
             # ``some`` terms first: confirmed by an anchor, they anchor the ``high`` ones (a
@@ -323,6 +342,8 @@ class ContextRule:
             # until nothing changes, so a term anchored late still anchors the terms before it.
             for positions in sig.values():
                 positions.sort()
+            other_anchor.clear()  # the signals other than "term" may have grown since
+            unanchored.clear()
             # A term's support depends on the other signals only through ``sig["term"]``: a
             # tier is looked at again only when that changed since its last look.
             looked: dict[str, list[int]] = {}
