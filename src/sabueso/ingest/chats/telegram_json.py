@@ -5,10 +5,10 @@ Shapes (tdesktop ``export_output_json.cpp``): a single-chat export is the chat o
 ``left_chats.list[]`` of such objects, plus ``personal_information`` and ``contacts.list[]``
 (read as ``Account`` events carrying the phone numbers).
 
-Memory is bounded by one message: the file is read with ijson (the yajl2 C backend when the
-wheel has it). A single-chat export takes the fast path (ijson's C ``items`` over
-``messages.item`` after reading the chat's header); any other shape is walked event by event
-and each message built alone. Locators are JSON paths: ``$.messages[3]``,
+Memory is bounded by one message. A single-chat export laid out as tdesktop writes it takes the
+fast path (``telegram_fast``: orjson over each message's bytes, the same events); anything
+else is walked event by event with ijson (the yajl2 C backend when the wheel has it), each
+message built alone. Locators are JSON paths: ``$.messages[3]``,
 ``$.chats.list[2].messages[7]``, ``$.left_chats.list[0].messages[1]``, ``$.contacts.list[4]``.
 
 Reading a message: ``text`` as a string or as a list of strings and entity objects, joined to
@@ -30,6 +30,7 @@ that is not an object, or whose text cannot be read, becomes an ``Unparsed`` eve
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -39,6 +40,7 @@ from typing import IO, Any, BinaryIO
 import ijson
 
 from sabueso.core.errors import InputError
+from sabueso.ingest.chats import telegram_fast
 from sabueso.ingest.chats.model import (
     Account,
     Attachment,
@@ -102,7 +104,27 @@ def parse_path(path: str, zone: str | None = None) -> Iterator[ChatEvent]:
 def parse(fh: IO[bytes], name: str = "result.json", zone: str | None = None
           ) -> Iterator[ChatEvent]:
     """The events of one ``result.json`` read from ``fh`` (binary). ``name`` labels errors;
-    ``zone`` (IANA) reads ``date`` when a message lacks ``date_unixtime``."""
+    ``zone`` (IANA) reads ``date`` when a message lacks ``date_unixtime``.
+
+    A seekable single-chat export as tdesktop lays it out is read by ``telegram_fast``;
+    anything else, or anything that path does not expect, by the event walker, which skips
+    the events the fast path gave before it stopped (they are the same)."""
+    if fh.seekable():
+        start = fh.tell()
+        given = 0
+        try:
+            for event in telegram_fast.events(fh, _Reader(name, zone)):
+                given += 1
+                yield event
+            return
+        except telegram_fast.Fallback:
+            fh.seek(start)
+        yield from itertools.islice(_walk(fh, name, zone), given, None)
+    else:
+        yield from _walk(fh, name, zone)
+
+
+def _walk(fh: IO[bytes], name: str, zone: str | None) -> Iterator[ChatEvent]:
     reader = _Reader(name, zone)
     try:
         yield from reader.run(fh)
