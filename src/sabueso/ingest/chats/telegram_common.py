@@ -74,14 +74,19 @@ class Accounts:
     """The accounts already announced in this export: each is yielded once, before the
     first message that names it."""
 
-    __slots__ = ("_seen",)
+    __slots__ = ("_ids", "_seen")
 
     def __init__(self) -> None:
         self._seen: set[str] = set()
+        self._ids: dict[str, str] = {}  # a string id already announced -> its key
 
     def by_id(self, platform_id: object, name: object) -> tuple[str | None, Account | None]:
         """The key for a ``from_id``/``actor_id`` and display name, and the ``Account`` to
         yield first when it is new. Falls back to the name when the id is unusable."""
+        if type(platform_id) is str:
+            known = self._ids.get(platform_id)
+            if known is not None:
+                return known, None
         pid: str | None = None
         if isinstance(platform_id, str) and platform_id.strip():
             pid = platform_id
@@ -91,6 +96,8 @@ class Accounts:
         if pid is None:
             return self.by_name(display)
         key = f"tg:{pid}"
+        if type(platform_id) is str:
+            self._ids[platform_id] = key
         if key in self._seen:
             return key, None
         self._seen.add(key)

@@ -44,8 +44,9 @@ _OPEN = re.compile(rb'"messages"[ \t\n\r]*:[ \t\n\r]*\[(\n[ \t]*)\{')
 _SCALARS = frozenset({"string", "number", "boolean", "null"})
 # orjson reads integers past 64 bits (as floats) that yajl refuses: a slice with a run of 19
 # digits (inside a string or not) is read by ijson, the walker's own parser
-_DIGITS = bytes.maketrans(b"0123456789", b"9999999999")
 _LONG_DIGITS = b"9" * 19
+# for one look at a slice: every digit as 9, every "[" as "{"
+_MARKS = bytes.maketrans(b"0123456789[", b"9999999999{")
 
 
 class Fallback(Exception):
@@ -118,7 +119,7 @@ def events(fh: IO[bytes], reader: _Reader) -> Iterator[ChatEvent]:
     eof = False
     index = 0
     long_at = -1  # where the next run of 19 digits starts in buf (len(buf): none)
-    digits: bytes | None = None  # buf with every digit written as 9
+    marks: bytes | None = None  # buf.translate(_MARKS)
     while True:
         end = buf.find(close, pos)
         while end < 0:
@@ -128,15 +129,15 @@ def events(fh: IO[bytes], reader: _Reader) -> Iterator[ChatEvent]:
             eof = not more
             look = max(len(buf) - pos - len(close), 0)
             buf = buf[pos:] + more
-            pos, long_at, digits = 0, -1, None
+            pos, long_at, marks = 0, -1, None
             end = buf.find(close, look)
         end += len(close)
-        if buf.count(b"{", pos, end) + buf.count(b"[", pos, end) > _MAX_BRACKETS:
+        if marks is None:
+            marks = buf.translate(_MARKS)
+        if marks.count(b"{", pos, end) > _MAX_BRACKETS:
             raise Fallback
         if long_at < pos:
-            if digits is None:
-                digits = buf.translate(_DIGITS)
-            long_at = digits.find(_LONG_DIGITS, pos)
+            long_at = marks.find(_LONG_DIGITS, pos)
             if long_at < 0:
                 long_at = len(buf)
         msg = _yajl(buf[pos:end]) if long_at < end else _orjson(buf[pos:end])
@@ -150,7 +151,7 @@ def events(fh: IO[bytes], reader: _Reader) -> Iterator[ChatEvent]:
         if len(buf) - end < len(step) and not eof:
             more = fh.read(READ)
             eof = not more
-            buf, pos, long_at, digits = buf[end:] + more, 0, -1, None
+            buf, pos, long_at, marks = buf[end:] + more, 0, -1, None
             if buf.startswith(step):
                 pos = len(step) - 1
                 continue

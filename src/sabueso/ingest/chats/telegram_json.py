@@ -432,24 +432,27 @@ class _Reader:
         yield from self.accounts.add(Account(key=key, platform=PLATFORM, display_name=display,
                                              phone=phone, platform_id=pid))
 
-    def _message(self, msg: Any, chat: str, where: str) -> Iterator[ChatEvent]:
+    def _message(self, msg: Any, chat: str, where: str) -> list[ChatEvent]:
+        """The events of one message: its sender's ``Account`` when new, an ``Unparsed`` for
+        unreadable text, the ``Message`` (a list: cheaper than a generator per message)."""
         if not isinstance(msg, dict):
-            yield Unparsed(where, _dump(msg), "chat.unparsed.not_a_message")
-            return
-        service = msg.get("type") == "service"
+            return [Unparsed(where, _dump(msg), "chat.unparsed.not_a_message")]
+        out: list[ChatEvent] = []
+        get = msg.get
+        service = get("type") == "service"
         if service and ("actor_id" in msg or "actor" in msg):
-            sender, account = self.accounts.by_id(msg.get("actor_id"), msg.get("actor"))
+            sender, account = self.accounts.by_id(get("actor_id"), get("actor"))
         else:
-            sender, account = self.accounts.by_id(msg.get("from_id"), msg.get("from"))
+            sender, account = self.accounts.by_id(get("from_id"), get("from"))
         if account is not None:
-            yield account
-        raw = msg.get("text", "")
-        text = _joined(raw) if raw is not None else ""
+            out.append(account)
+        raw = get("text", "")
+        text = raw if type(raw) is str else _joined(raw) if raw is not None else ""
         if text is None:
-            text = _joined(msg.get("text_entities"))
+            text = _joined(get("text_entities"))
             if text is None:
                 text = ""
-                yield Unparsed(where + ".text", _dump(raw), "chat.unparsed.bad_text")
+                out.append(Unparsed(where + ".text", _dump(raw), "chat.unparsed.bad_text"))
         if service:
             extra = _service_lines(msg)
         else:
@@ -458,29 +461,28 @@ class _Reader:
                 extra[:0] = _hidden_links(raw)
         if extra:
             text = "\n".join([text, *extra]) if text else "\n".join(extra)
-        sent_at, sent_text, zone = self._when(msg.get("date_unixtime"), msg.get("date"))
-        edited_at, _, _ = self._when(msg.get("edited_unixtime"), msg.get("edited"))
-        forwarded = msg.get("forwarded_from")
-        action = msg.get("action")
-        yield Message(
-            chat=chat,
-            ordinal=self.ordinal,
-            locator=where,
-            sender=sender,
-            sent_at=sent_at,
-            sent_text=sent_text,
-            zone=zone,
-            text=text,
-            kind="service" if service else "message",
-            service=(action if isinstance(action, str) else "unknown") if service else None,
-            msg_id=_id_text(msg.get("id")),
-            reply_to=_id_text(msg.get("reply_to_message_id")),
-            forwarded_from=forwarded if isinstance(forwarded, str) else None,
-            edited_at=edited_at,
-            edited=edited_at is not None or "edited" in msg,
-            attachments=[] if _MEDIA_KEYS.isdisjoint(msg) else _attachments(msg),
-        )
+        sent_at, sent_text, zone = self._when(get("date_unixtime"), get("date"))
+        if "edited_unixtime" in msg or "edited" in msg:
+            edited_at = self._when(get("edited_unixtime"), get("edited"))[0]
+            edited = edited_at is not None or "edited" in msg
+        else:
+            edited_at, edited = None, False
+        forwarded = get("forwarded_from")
+        action = get("action")
+        msg_id = get("id")
+        reply_to = get("reply_to_message_id")
         self.ordinal += 1
+        out.append(Message(
+            chat, self.ordinal - 1, where, sender, sent_at, sent_text, zone, text,
+            "service" if service else "message",
+            (action if isinstance(action, str) else "unknown") if service else None,
+            str(msg_id) if type(msg_id) is int else _id_text(msg_id),
+            None if reply_to is None else _id_text(reply_to),
+            forwarded if isinstance(forwarded, str) else None,
+            edited_at, edited, False,
+            [] if _MEDIA_KEYS.isdisjoint(msg) else _attachments(msg),
+        ))
+        return out
 
     def _when(self, unix: Any, local: Any) -> tuple[datetime | None, str, str | None]:
         """(instant, the text it was read from, the zone assumed or None for UTC)."""
