@@ -152,3 +152,27 @@ def test_free_numbers_keep_what_the_plain_number_scan_keeps(low: str,
     hi = data.draw(st.integers(lo, len(low)))
     assert _kept(_free_numbers(low, lo, hi), low) == _kept(
         list(_NUMBER.finditer(low, lo, hi)), low)
+
+
+_EMOJI_CODES = sorted({e.key for e in load_entries() if e.lang == "emoji"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_EMOJI_CODES), st.sampled_from(
+    ["a", " ", "é", "\n", "\u200d", "\ufe0f", "😂", "❤", "🇬🇹", "ñ", "中", "\U0001f3fb"])),
+    max_size=60))
+def test_emoji_finder_dfa_finds_what_the_standard_search_finds(pieces: list[str]) -> None:
+    """The emoji automaton runs leftmost-first as a DFA: on any text it gives the positions
+    the default (standard) automaton and the regular expression give."""
+    from ahocorasick_rs import BytesAhoCorasick
+
+    from sabueso.extract.lexicon_match import _EmojiFinder
+
+    text = "".join(pieces)
+    fast = _EmojiFinder(_EMOJI_CODES, use_regex=False)
+    slow = _EmojiFinder(_EMOJI_CODES, use_regex=True)
+    standard = BytesAhoCorasick([c.encode() for c in _EMOJI_CODES])
+    data = text.encode("utf-8", "surrogatepass")
+    assert fast._ac is not None
+    assert fast._ac.find_matches_as_indexes(data) == standard.find_matches_as_indexes(data)
+    assert fast.find(text) == slow.find(text)
