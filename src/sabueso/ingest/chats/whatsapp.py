@@ -218,7 +218,8 @@ class _Reader:
         hour_start = self._hour_start
         line = 1
         started = False
-        last_key: tuple[str, ...] = ()
+        last_a = last_b = last_c = last_h = last_ap = ""  # the hour of ``base``
+        in_hour = _IN_HOUR.get
         base: datetime | None = None
         ordinal = -1
         for block in blocks_at_headers(text, head):
@@ -256,11 +257,10 @@ class _Reader:
                         body = body[:-1]
                     end = len(body)
                     line += 1
-                key = (a, b, c, hh, ap)
-                if key != last_key:
-                    last_key = key
+                if hh != last_h or a != last_a or b != last_b or c != last_c or ap != last_ap:
+                    last_a, last_b, last_c, last_h, last_ap = a, b, c, hh, ap
                     base = hour_start(a, b, c, hh, ap)
-                step = _IN_HOUR.get(mm + ss)
+                step = in_hour(mm + ss if ss else mm)
                 if base is not None and step is not None:
                     sent_at: datetime | None = base + step
                 else:
