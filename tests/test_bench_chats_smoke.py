@@ -1,4 +1,5 @@
-"""The chat-parser benchmark still runs (tiny sizes, Sabueso only) and prints its table."""
+"""The chat-parser benchmark still runs (tiny sizes, Sabueso only), prints its tables and
+rewrites only its own block of a Markdown file."""
 
 from __future__ import annotations
 
@@ -12,9 +13,14 @@ BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench_chats.py"
 def test_bench_chats_runs(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, str(BENCH), "--messages", "3000", "--small", "1000", "--styles",
-         "es12", "ios-es", "--peers", "--workdir", str(tmp_path)],
+         "es12", "ios-es", "--peers", "--workdir", str(tmp_path), "--out",
+         str(tmp_path / "bench.md")],
         capture_output=True, text=True, timeout=300, check=True).stdout
     assert "### WhatsApp .txt - Android, Spanish" in out
     assert "### WhatsApp .txt - iOS, Spanish" in out
+    assert "### Telegram Desktop result.json" in out
     rows = [ln for ln in out.splitlines() if ln.startswith("| 3,000 |")]
-    assert len(rows) == 2 and all("| sabueso | 3,000 |" in r for r in rows)
+    assert len(rows) == 3 and all("| sabueso | 3,000 |" in r for r in rows)
+    doc = (tmp_path / "bench.md").read_text()
+    assert doc.count("<!-- bench_chats:begin") == 1 and doc.count("<!-- bench_chats:end") == 1
+    assert "| 3,000 | 1 | sabueso | 3,000 |" in doc  # the Telegram row, about 1 MB
