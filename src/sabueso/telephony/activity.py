@@ -16,7 +16,7 @@ def profile(con: duckdb.DuckDBPyConnection, case: str, number: str, tz: str,
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _act AS SELECT DISTINCT
             ts, kind, timezone('{zone}', timezone('UTC', ts)) AS local
         FROM (SELECT ts, kind FROM events WHERE line = $n
-              UNION ALL SELECT ts, kind FROM events WHERE peer = $n)""", {"n": number})
+              UNION ALL SELECT ts, kind FROM peers WHERE peer = $n)""", {"n": number})
     grid = {(int(h), int(d)): int(c) for h, d, c in con.execute(
         "SELECT hour(local), isodow(local), count(*) FROM _act GROUP BY ALL").fetchall()}
     rows = [(f"{h:02d}", *(grid.get((h, d), 0) for d in range(1, 8)),

@@ -14,9 +14,9 @@ import duckdb
 
 from sabueso.telephony.result import Result
 
-# events of one number with a counterpart, as (caller, callee): two equality filters rather
-# than one OR, so the store's zone maps skip row groups of other lines (a per-target
-# production is one contiguous run of its line)
+# events of one number with a counterpart, as (caller, callee): its records (``events``, in
+# order of line) and the records of others that name it (``peers``, in order of peer), each
+# an equality filter, so the store's zone maps skip every row group but a few
 _CALLS = """SELECT caller, callee, kind, ts, max(duration) AS duration FROM (
     SELECT CASE WHEN direction = 'in' THEN peer ELSE line END AS caller,
            CASE WHEN direction = 'in' THEN line ELSE peer END AS callee, kind, ts, duration
@@ -24,7 +24,7 @@ _CALLS = """SELECT caller, callee, kind, ts, max(duration) AS duration FROM (
     UNION ALL
     SELECT CASE WHEN direction = 'in' THEN peer ELSE line END,
            CASE WHEN direction = 'in' THEN line ELSE peer END, kind, ts, duration
-    FROM events WHERE peer = $n AND line <> $n AND kind <> 'data')
+    FROM peers WHERE peer = $n AND line <> $n AND kind <> 'data')
 GROUP BY ALL"""
 
 
@@ -47,30 +47,52 @@ def top(con: duckdb.DuckDBPyConnection, case: str, number: str,
     return Result("top", case, cols, cur.fetchall(), {"number": number})
 
 
+# above this many numbers, degrees are read from the contact graph in one scan rather than
+# number by number from the records
+_DEGREE_LOOKUPS = 200
+
+
+def _degrees(con: duckdb.DuckDBPyConnection, numbers: list[str]) -> dict[str, int]:
+    """Distinct valid contacts (non-data records) of each number: the contact graph's degree."""
+    if not numbers:
+        return {}
+    if len(numbers) > _DEGREE_LOOKUPS:
+        rows = con.execute("""SELECT u, count(DISTINCT v) FROM edges
+            WHERE u IN (SELECT unnest($n::VARCHAR[])) GROUP BY u""", {"n": numbers}).fetchall()
+        return {str(u): int(d) for u, d in rows}
+    parts = []
+    for i in range(len(numbers)):
+        parts.append(f"SELECT ${i + 1} AS n, peer AS w FROM events WHERE line = ${i + 1} "
+                     "AND peer LIKE '+%' AND kind <> 'data'")
+        parts.append(f"SELECT ${i + 1}, line FROM peers WHERE peer = ${i + 1} "
+                     "AND line LIKE '+%' AND kind <> 'data'")
+    rows = con.execute("SELECT n, count(DISTINCT w) FROM (" + " UNION ALL ".join(parts)
+                       + ") GROUP BY n", numbers).fetchall()
+    return {str(n): int(d) for n, d in rows}
+
+
 def common(con: duckdb.DuckDBPyConnection, case: str, numbers: list[str],
            min_targets: int = 2) -> Result:
     targets = sorted(set(numbers))
-    sql = """WITH t AS (SELECT unnest($targets::VARCHAR[]) AS target),
-      pairs AS (SELECT DISTINCT target, contact FROM (
-                  SELECT t.target, e.peer AS contact FROM events e JOIN t ON e.line = t.target
-                  WHERE e.peer IS NOT NULL AND e.kind <> 'data'
-                  UNION ALL SELECT t.target, e.line FROM events e JOIN t ON e.peer = t.target
-                  WHERE e.kind <> 'data')),
-      hits AS (SELECT contact, count(DISTINCT target) AS targets,
-                      list(DISTINCT target ORDER BY target) AS of_targets
-               FROM pairs WHERE contact LIKE '+%' GROUP BY contact
-               HAVING count(DISTINCT target) >= $k),
-      degree AS (SELECT u AS v, count(DISTINCT v) AS degree FROM edges
-                 WHERE u IN (SELECT contact FROM hits) GROUP BY u)
-      SELECT h.contact, h.targets, h.of_targets, h.contact IN (SELECT target FROM t)
-             AS is_target, coalesce(d.degree, 0) AS degree
-      FROM hits h LEFT JOIN degree d ON d.v = h.contact
-      ORDER BY h.targets DESC, degree, h.contact"""
-    cur = con.execute(sql, {"targets": targets, "k": min_targets})
-    cols = [d[0] for d in cur.description]
-    rows = [tuple(", ".join(v) if isinstance(v, list) else v for v in r)
-            for r in cur.fetchall()]
-    return Result("common", case, cols, rows, {"numbers": targets, "min": min_targets})
+    columns = ["contact", "targets", "of_targets", "is_target", "degree"]
+    if not targets:
+        return Result("common", case, columns, [], {"numbers": targets, "min": min_targets})
+    # each target's contacts by equality filters (zone maps), not a join over every record
+    sides = " UNION ALL ".join(
+        f"SELECT ${i + 1}::VARCHAR AS target, peer AS contact FROM events WHERE line = ${i + 1} "
+        f"AND peer IS NOT NULL AND kind <> 'data' UNION ALL SELECT ${i + 1}, line FROM peers "
+        f"WHERE peer = ${i + 1} AND kind <> 'data'" for i in range(len(targets)))
+    k = len(targets) + 1
+    hits = con.execute(f"""WITH pairs AS (SELECT DISTINCT target, contact FROM ({sides}))
+        SELECT contact, count(DISTINCT target) AS targets,
+               list(DISTINCT target ORDER BY target) AS of_targets
+        FROM pairs WHERE contact LIKE '+%' GROUP BY contact
+        HAVING count(DISTINCT target) >= ${k}""", [*targets, min_targets]).fetchall()
+    degree = _degrees(con, sorted(str(h[0]) for h in hits))
+    chosen = set(targets)
+    rows = [(c, n, ", ".join(of), c in chosen, degree.get(c, 0)) for c, n, of in hits]
+    rows.sort(key=lambda r: (-r[1], r[4], r[0].encode()))
+    return Result("common", case, columns, rows, {"numbers": targets, "min": min_targets})
 
 
 def _expand(con: duckdb.DuckDBPyConnection, side: str, hop: int) -> int:

@@ -118,13 +118,6 @@ _HEAD = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}")
 _TOKEN = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})")
 
 
-def _date_heads(con: duckdb.DuckDBPyConnection, stage: str) -> list[str]:
-    """The distinct first ten characters of the file's dates (few: one per day and form)."""
-    return [r[0] for r in con.execute(
-        f"SELECT DISTINCT left(trim(coalesce(datetime, date)), 10) FROM {stage} "
-        "WHERE coalesce(datetime, date) IS NOT NULL").fetchall()]
-
-
 def _decide_order(heads_text: list[str], forced: str | None,
                   where: str) -> tuple[str | None, str]:
     """Day/month order of the whole file, from the distinct leading dates of all its rows."""
@@ -250,27 +243,75 @@ def _instant_sql(order: str | None, zone: str) -> str:
              ELSE timezone('UTC', timezone('{zone}', {serial})) END"""
 
 
+_IMEI_WARNINGS = "('excel_scientific', 'excel_float', 'leading_zero_lost', 'not_an_imei')"
+
+
+def _survey(con: duckdb.DuckDBPyConnection, stage: str) -> dict[str, Any]:
+    """One read of the staged rows for what the normalisation decides before it writes: the
+    distinct numbers of each column with their counts (``_p1``: the E.164 map and the
+    production's own line), types, directions, leading dates (day/month order, the zone's
+    offsets), the number of rows and whether rows carry coordinates."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _p1 AS SELECT
+            grouping(line) AS gl, grouping(a) AS ga, grouping(b) AS gb, grouping(ty) AS gt,
+            grouping(di) AS gd, grouping(head) AS gh, line, a, b, ty, di, head,
+            count(*) AS n, count(*) FILTER (WHERE a IS DISTINCT FROM line) AS na,
+            count(*) FILTER (WHERE b IS DISTINCT FROM line) AS nb,
+            count(*) FILTER (WHERE lat IS NOT NULL AND lon IS NOT NULL) AS placed
+        FROM (SELECT line, a, b, coalesce(type, '') AS ty, coalesce(direction, '') AS di,
+                     left(trim(coalesce(datetime, date)), 10) AS head, lat, lon FROM {stage})
+        GROUP BY GROUPING SETS ((line), (a), (b), (ty), (di), (head), ())""")
+    heads = [r[0] for r in con.execute(
+        "SELECT head FROM _p1 WHERE gh = 0 AND head IS NOT NULL").fetchall()]
+    total = con.execute("SELECT n, placed FROM _p1 WHERE gl + ga + gb + gt + gd + gh = 6"
+                        ).fetchone()
+    return {"heads": heads, "rows": int(total[0]) if total else 0,
+            "placed": bool(total and total[1])}
+
+
+def _rejects(con: duckdb.DuckDBPyConnection, stage: str, import_id: int) -> None:
+    """What did not parse (rows marked in ``events.problems``), with the values as written:
+    the staged rows are read again only when there is something to report."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE _bad AS SELECT line_no, part, problems,
+            imei_flag FROM events WHERE import_id = $i AND problems > 0""", {"i": import_id})
+    found = con.execute("SELECT count(*) FROM _bad").fetchone()
+    if found and found[0]:
+        con.execute(f"""INSERT INTO rejects WITH r AS (
+                SELECT s.line_no, s.part, b.problems, b.imei_flag, {_TXT} AS txt,
+                       coalesce(s.a, s.b, s.line, '') AS num, s.imei, s.duration
+                FROM {stage} s JOIN _bad b ON b.line_no = s.line_no AND b.part = s.part)
+            SELECT $i, line_no, part, 'error', 'datetime', txt, 'unreadable_instant'
+              FROM r WHERE problems & 1 <> 0
+            UNION ALL SELECT $i, line_no, part, 'error', 'a', num, 'no_number'
+              FROM r WHERE problems & 2 <> 0
+            UNION ALL SELECT $i, line_no, part, 'warning', 'imei', imei, imei_flag
+              FROM r WHERE problems & 4 <> 0
+            UNION ALL SELECT $i, line_no, part, 'warning', 'duration', duration,
+                   'unreadable_duration' FROM r WHERE problems & 8 <> 0""", {"i": import_id})
+    con.execute("DROP TABLE _bad")
+
+
 def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None, tz: str,
               date_order: str | None, where: str, import_id: int,
               label: str | None = None) -> Outcome:
-    """Insert the events of ``stage`` (one pass, in the caller's transaction) into ``events``
-    under ``import_id``, and what did not parse into ``rejects``."""
+    """Insert the events of ``stage`` (in the caller's transaction) into ``events`` under
+    ``import_id``, and what did not parse into ``rejects``. The staged rows are read twice:
+    once for what must be decided first (``_survey``), once to write the records."""
+    survey = _survey(con, stage)
     # numbers: distinct written values; the common forms in SQL, the rest through phonenumbers
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _num AS SELECT k, {sql_fast('k', region)} AS v
-        FROM (SELECT DISTINCT k FROM (SELECT line AS k FROM {stage} UNION ALL
-              SELECT a FROM {stage} UNION ALL SELECT b FROM {stage}) WHERE k IS NOT NULL)""")
+        FROM (SELECT DISTINCT k FROM (SELECT line AS k FROM _p1 WHERE gl = 0 UNION ALL
+              SELECT a FROM _p1 WHERE ga = 0 UNION ALL SELECT b FROM _p1 WHERE gb = 0)
+              WHERE k IS NOT NULL)""")
     slow = [r[0] for r in con.execute("SELECT k FROM _num WHERE v IS NULL").fetchall()]
     if slow:
         _map_table(con, "_slow", {r: (canonical(r, region) or None,) for r in slow}, ("v",))
         con.execute("UPDATE _num SET v = _slow.v FROM _slow WHERE _num.k = _slow.k")
         con.execute("DROP TABLE _slow")
-    types = [r[0] for r in con.execute(
-        f"SELECT DISTINCT coalesce(type, '') FROM {stage}").fetchall()]
+    types = [r[0] for r in con.execute("SELECT ty FROM _p1 WHERE gt = 0").fetchall()]
     _map_table(con, "_typ", {t: classify(t) for t in types}, ("kind", "dir"))
-    dirs = [r[0] for r in con.execute(
-        f"SELECT DISTINCT coalesce(direction, '') FROM {stage}").fetchall()]
+    dirs = [r[0] for r in con.execute("SELECT di FROM _p1 WHERE gd = 0").fetchall()]
     _map_table(con, "_dir", {d: (_direction(d),) for d in dirs}, ("dir",))
-    heads = _date_heads(con, stage)  # one scan for the order and the zone's offsets
+    heads = survey["heads"]
     order, basis = _decide_order(heads, date_order, where)
     zone = tz.replace("'", "''")
     txt = _TXT
@@ -280,26 +321,33 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
               else f"timezone('UTC', timezone('{zone}', fts))")
     fast_ts = f"try_strptime(trim(txt), '{fmt}')" if fmt else "NULL::TIMESTAMP"
     # the production's own line: the number in most rows, when it is in at least half of them
-    target = con.execute(f"""SELECT n.v, sum(c) AS c FROM (
-            SELECT k, count(*) AS c FROM (SELECT line AS k FROM {stage} UNION ALL
-                SELECT a FROM {stage} WHERE a IS DISTINCT FROM line UNION ALL
-                SELECT b FROM {stage} WHERE b IS DISTINCT FROM line) GROUP BY k) r
+    target = con.execute("""SELECT n.v, sum(c) AS c FROM (
+            SELECT k, sum(c) AS c FROM (SELECT line AS k, n AS c FROM _p1 WHERE gl = 0
+                UNION ALL SELECT a, na FROM _p1 WHERE ga = 0 AND na > 0
+                UNION ALL SELECT b, nb FROM _p1 WHERE gb = 0 AND nb > 0) GROUP BY k) r
         JOIN _num n ON n.k = r.k GROUP BY n.v ORDER BY c DESC, n.v LIMIT 2""").fetchall()
-    total = con.execute(f"SELECT count(*) FROM {stage}").fetchone()
-    rows_read = int(total[0]) if total else 0
+    rows_read = survey["rows"]
     # a tie (both columns constant) names no target: the direction decides then
     # (a tower dump, labelled, has no line of its own: every row is the line on the cell)
     tgt = str(target[0][0]) if label is None and target and rows_read and \
         target[0][1] * 2 >= rows_read and (
         len(target) == 1 or target[1][1] < target[0][1]) else None
     tq = "NULL" if tgt is None else "'" + tgt.replace("'", "''") + "'"
-    # the rows' order in the store does not matter (each keeps its line number, computed from
-    # the staged table's rowid, which is the file's order: ``reader`` stages with the order
-    # kept); not keeping it lets DuckDB write without holding rows back, which at 10 M records
-    # takes a third off the import and keeps it inside the store's memory limit
+    # each import's records are stored in order of their line (a question about one line then
+    # reads a row group or two); each keeps its line number, counted in the file's order by
+    # the staged rows. ``problems`` marks what ``_rejects`` must report (bits: 1 no instant,
+    # 2 no number, 4 damaged IMEI, 8 unreadable duration): usually nothing, and then the file
+    # is not read a third time.
+    # the staged rows may be a view over the file, whose size DuckDB cannot estimate: the
+    # joins are kept as written (the small maps are the build sides, the rows stream through)
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
     con.execute(f"""INSERT INTO events (import_id, label, line_no, part, line, peer,
-            direction, kind, ts, duration, imei, imei14, imei_flag, imsi, cell)
+            direction, kind, ts, duration, imei, imei14, imei_flag, imsi, cell, problems)
+        SELECT * EXCLUDE (dur), (CASE WHEN ts IS NULL THEN 1 WHEN line IS NULL THEN 2 ELSE 0 END
+            + CASE WHEN imei_flag IN {_IMEI_WARNINGS} THEN 4 ELSE 0 END
+            + CASE WHEN duration IS NULL AND dur IS NOT NULL THEN 8 ELSE 0 END)::UTINYINT
+        FROM (
         WITH p AS (SELECT s.line_no, s.part, s.duration AS dur, s.imei AS imei_raw,
                           regexp_full_match(s.imei, '[0-9]*') AS imei_ok,
                           CASE WHEN imei_ok THEN s.imei
@@ -357,23 +405,10 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
              WHEN length(imei_d) IN (12, 13) THEN 'leading_zero_lost'
              WHEN length(imei_d) NOT BETWEEN 14 AND 16 THEN 'not_an_imei' END AS imei_flag,
         CASE WHEN length(imsi_d) BETWEEN 14 AND 15 THEN imsi_d END AS imsi,
-        cell
-        FROM q""", {"import_id": import_id, "label": label})
-    # what did not parse: the rows' written values, from the staged text
-    con.execute(f"""INSERT INTO rejects
-        SELECT $i, s.line_no, s.part, 'error', 'datetime', {txt}, 'unreadable_instant'
-          FROM events e JOIN {stage} s USING (line_no) WHERE e.import_id = $i AND e.ts IS NULL
-        UNION ALL SELECT $i, s.line_no, s.part, 'error', 'a', coalesce(s.a, s.b, s.line, ''),
-               'no_number' FROM events e JOIN {stage} s USING (line_no)
-          WHERE e.import_id = $i AND e.ts IS NOT NULL AND e.line IS NULL
-        UNION ALL SELECT $i, s.line_no, s.part, 'warning', 'imei', s.imei, e.imei_flag
-          FROM events e JOIN {stage} s USING (line_no) WHERE e.import_id = $i
-           AND e.imei_flag IN ('excel_scientific', 'excel_float', 'leading_zero_lost',
-                               'not_an_imei')
-        UNION ALL SELECT $i, s.line_no, s.part, 'warning', 'duration', s.duration,
-               'unreadable_duration' FROM events e JOIN {stage} s USING (line_no)
-          WHERE e.import_id = $i AND e.duration IS NULL AND s.duration IS NOT NULL""",
-                {"i": import_id})
+        cell, dur
+        FROM q) ORDER BY line""", {"import_id": import_id, "label": label})
+    con.execute("RESET disabled_optimizers")
+    _rejects(con, stage, import_id)
     con.execute("DELETE FROM events WHERE import_id = $i AND (ts IS NULL OR line IS NULL)",
                 {"i": import_id})
     counts = con.execute(
@@ -382,9 +417,9 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
         "(SELECT count(*) FROM rejects WHERE import_id = $i AND severity = 'warning')",
         {"i": import_id}).fetchone()
     kept, rejected, warnings = (int(x) for x in counts) if counts else (0, 0, 0)
-    _cells_from_records(con, stage, import_id)
-    con.execute("RESET preserve_insertion_order")
-    for name in ("_num", "_typ", "_dir"):
+    if survey["placed"]:
+        _cells_from_records(con, stage, import_id)
+    for name in ("_num", "_typ", "_dir", "_p1"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return Outcome(rows_read, kept, rejected, warnings, order, basis, tgt)
 

@@ -29,7 +29,7 @@ def colocation(con: duckdb.DuckDBPyConnection, case: str, a: str, b: str,
         LEFT JOIN (SELECT cell, any_value(lat) AS lat, any_value(lon) AS lon,
                           any_value(name) AS name FROM cells GROUP BY cell) c
              ON c.cell = ea.cell
-        ORDER BY a_time, b_time""", {"a": a, "b": b})
+        ORDER BY a_time, b_time, ea.cell""", {"a": a, "b": b})
     rows = cur.fetchall()
     cells = len({r[0] for r in rows})
     days = len({r[1].date() for r in rows})
@@ -82,11 +82,12 @@ def intersect(con: duckdb.DuckDBPyConnection, case: str, labels: list[str],
 def timeline(con: duckdb.DuckDBPyConnection, case: str, number: str) -> Result:
     cur = con.execute("""SELECT e.ts AS time, e.kind, e.direction, e.peer, e.duration,
             e.cell, c.lat, c.lon, c.azimuth, c.name, i.item_id AS item, e.line_no AS line
-        FROM (SELECT DISTINCT ON (ts, kind, peer, cell) * FROM events WHERE line = $n) e
+        FROM (SELECT DISTINCT ON (ts, kind, peer, cell) * FROM events WHERE line = $n
+              ORDER BY ts, kind, peer, cell, import_id, line_no) e
         JOIN imports i ON i.import_id = e.import_id
         LEFT JOIN (SELECT cell, any_value(lat) AS lat, any_value(lon) AS lon,
                           any_value(azimuth) AS azimuth, any_value(name) AS name
                    FROM cells GROUP BY cell) c ON c.cell = e.cell
-        ORDER BY e.ts, e.cell""", {"n": number})
+        ORDER BY e.ts, e.cell, e.kind, e.peer, e.import_id, e.line_no""", {"n": number})
     return Result("timeline", case, [d[0] for d in cur.description], cur.fetchall(),
                   {"number": number})

@@ -3,7 +3,10 @@
 vault and the ``telephony_imports`` rows).
 
 Tables: ``events`` (one normalised record each, with its import, evidence item and line in
-the file), ``cells`` (cell-site lists), ``rejects`` (what did not parse, with reasons) and
+the file; each import's records stored in order of their line, so a question about one line
+reads only the few row groups that hold it), ``peers`` (the records that have a counterpart,
+again in order of that counterpart: the same question about the other side of the calls),
+``cells`` (cell-site lists), ``rejects`` (what did not parse, with reasons) and
 ``imports`` (the imports it holds, so it can be reconciled with the database).
 """
 
@@ -20,8 +23,10 @@ from sabueso.workspace import Workspace
 
 # line and peer, and the contact graph's numbers, are stored uncompressed: analysing their
 # many distinct values for compression took about a third of the import's writing, and
-# scans of them are faster (the file grows by about half).
-STORE_VERSION = 5
+# scans of them are faster (the file grows by about half). Version 6: ``events`` in order of
+# ``line`` within each import and ``peers`` in order of ``peer``, so the zone maps (min/max
+# per row group) leave out all but a row group or two for ``line = X`` / ``peer = X``.
+STORE_VERSION = 6
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (version INTEGER);
 CREATE TABLE IF NOT EXISTS imports (import_id INTEGER PRIMARY KEY, sql_id INTEGER,
@@ -30,7 +35,10 @@ CREATE TABLE IF NOT EXISTS events (import_id INTEGER, line_no INTEGER, part VARC
     label VARCHAR, line VARCHAR USING COMPRESSION uncompressed,
     peer VARCHAR USING COMPRESSION uncompressed, direction VARCHAR, kind VARCHAR,
     ts TIMESTAMP, duration INTEGER, imei VARCHAR, imei14 VARCHAR, imei_flag VARCHAR,
-    imsi VARCHAR, cell VARCHAR);
+    imsi VARCHAR, cell VARCHAR, problems UTINYINT);
+CREATE TABLE IF NOT EXISTS peers (import_id INTEGER,
+    peer VARCHAR USING COMPRESSION uncompressed, line VARCHAR USING COMPRESSION uncompressed,
+    direction VARCHAR, kind VARCHAR, ts TIMESTAMP, duration INTEGER);
 CREATE TABLE IF NOT EXISTS cells (import_id INTEGER, line_no INTEGER, cell VARCHAR,
     lat DOUBLE, lon DOUBLE, azimuth DOUBLE, beamwidth DOUBLE, name VARCHAR);
 CREATE TABLE IF NOT EXISTS rejects (import_id INTEGER, line_no INTEGER, part VARCHAR,
@@ -44,10 +52,13 @@ CREATE TABLE IF NOT EXISTS edges (import_id INTEGER,
     events BIGINT);
 """
 # Summaries written with each import (derived from its events in the same transaction):
-# identities (line, handset, SIM: devices and swaps), spans (first and last appearance of
-# every number: takeovers) and edges (the contact graph, both ways, valid numbers only:
-# chains, degrees). Analyses over the whole case read these instead of every record.
+# peers (the records with a counterpart, in order of it: per-number questions), identities
+# (line, handset, SIM: devices and swaps), spans (first and last appearance of every number:
+# takeovers) and edges (the contact graph, both ways, valid numbers only: chains, degrees).
+# Analyses over the whole case read these instead of every record.
 SUMMARIES = """
+INSERT INTO peers SELECT $i, peer, line, direction, kind, ts, duration FROM events
+    WHERE import_id = $i AND peer IS NOT NULL ORDER BY peer;
 INSERT INTO identities SELECT $i, line, imei14, imsi, min(ts), max(ts), count(*)
     FROM events WHERE import_id = $i
     AND (imei14 IS NOT NULL OR imsi IS NOT NULL) GROUP BY line, imei14, imsi;
@@ -107,7 +118,7 @@ def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def drop_import(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
-    for table in ("events", "cells", "rejects", "identities", "spans", "edges", "imports"):
+    for table in ("events", "peers", "cells", "rejects", "identities", "spans", "edges", "imports"):
         con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
 
 
