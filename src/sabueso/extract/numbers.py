@@ -215,14 +215,16 @@ class NumberFamily:
             a, b0 = m.span()
             # A date or time stays junk whatever surrounds it; only an IMEI check digit
             # written apart ("/1") can make _spot lengthen the candidate: test junk first.
-            if (b0 == n or s[b0] != "/") and _JUNK.fullmatch(s, a, b0):
+            tested = b0 == n or s[b0] != "/"
+            if tested and _JUNK.fullmatch(s, a, b0):
                 continue
             spot = _spot(s, a, b0)
             if spot is None:
                 continue
             p, b, glued, lead_taint, trail_taint = spot
             cand = s[a:b]
-            if _JUNK.fullmatch(cand):
+            # (``_JUNK`` has no anchors or lookarounds: the test above was on the same text)
+            if (b != b0 or not tested) and _JUNK.fullmatch(cand):
                 continue
             readings = analyse(cand, s[p:a], lead_taint, trail_taint, reg)
             if not readings:
