@@ -179,25 +179,35 @@ def _sha256(path: Path) -> str:
 
 def _import_one(ws: Workspace, case: CaseRow, actor: str, con: duckdb.DuckDBPyConnection,
                 path: Path, opts: ImportOptions, tz: str, region: str | None) -> ImportResult:
-    sha256 = _sha256(path)
     material = opts.material(tz, region)
+    # the file is hashed (hashlib lets go of the GIL) while DuckDB reads it; the same file
+    # with the same options again is found by that hash and left as it is
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(_sha256, path)
+        try:
+            # read first: a file that cannot be imported leaves the case as it was
+            layout, mapping = _stage(con, path, str(path), opts.kind, material)
+        except BaseException:
+            _unstage(con)
+            raise
+        sha256 = hashing.result()
     key = hashlib.sha256(canonical_json({"sha256": sha256, **material}).encode()).hexdigest()
     with ws.db.begin() as conn:
         found = conn.execute(select(telephony_imports, items.c.no).join(
             items, items.c.id == telephony_imports.c.item_id).where(
             telephony_imports.c.case_id == case.id, telephony_imports.c.key == key)).first()
     if found is not None:
+        _unstage(con)
         return ImportResult(str(path), int(found.no), int(found.id), opts.kind, True,
                             int(found.rows_read), int(found.rows_kept), int(found.rows_rejected),
                             json.loads(found.options).get("outcome", {}),
                             _rejects(con, int(found.id)))
-    # read first: a file that cannot be imported leaves the case as it was
-    layout, mapping = _stage(con, path, str(path), opts.kind, material)
     con.execute("BEGIN TRANSACTION")
     try:
         local = store.next_import_id(con)
         outcome = _derive(con, layout, mapping, str(path), opts.kind, {**material, "key": key},
                           local, opts.label)
+        _unstage(con)  # the staged text is not needed any more: its memory goes to the summaries
         if outcome["rows_read"] and not outcome["rows_kept"]:
             first = con.execute("SELECT line_no, column_name, raw, reason FROM rejects "
                                 "WHERE import_id = ? AND severity = 'error' ORDER BY line_no "
@@ -281,6 +291,7 @@ def sync(ws: Workspace, case: CaseRow, con: duckdb.DuckDBPyConnection) -> int:
             local = store.next_import_id(con)
             _derive(con, layout, mapping, r.name, r.kind, {**material, "key": r.key}, local,
                     r.label)
+            _unstage(con)
             if r.kind != "cells":
                 summarise(con, local)
             con.execute("UPDATE imports SET sql_id = ?, item_id = ? WHERE import_id = ?",

@@ -23,10 +23,11 @@ from sabueso.workspace import Workspace
 
 # line and peer, and the contact graph's numbers, are stored uncompressed: analysing their
 # many distinct values for compression took about a third of the import's writing, and
-# scans of them are faster (the file grows by about half). Version 6: ``events`` in order of
-# ``line`` within each import and ``peers`` in order of ``peer``, so the zone maps (min/max
-# per row group) leave out all but a row group or two for ``line = X`` / ``peer = X``.
-STORE_VERSION = 6
+# scans of them are faster (the file grows by about half). Since version 6 ``events`` are in
+# order of ``line`` within each import and ``peers`` in order of ``peer``, so the zone maps
+# (min/max per row group) leave out all but a row group or two for ``line = X`` and
+# ``peer = X``; since 7 ``imei14`` (the IMEI without its check digit) is computed when read.
+STORE_VERSION = 7
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (version INTEGER);
 CREATE TABLE IF NOT EXISTS imports (import_id INTEGER PRIMARY KEY, sql_id INTEGER,
@@ -34,7 +35,8 @@ CREATE TABLE IF NOT EXISTS imports (import_id INTEGER PRIMARY KEY, sql_id INTEGE
 CREATE TABLE IF NOT EXISTS events (import_id INTEGER, line_no INTEGER, part VARCHAR,
     label VARCHAR, line VARCHAR USING COMPRESSION uncompressed,
     peer VARCHAR USING COMPRESSION uncompressed, direction VARCHAR, kind VARCHAR,
-    ts TIMESTAMP, duration INTEGER, imei VARCHAR, imei14 VARCHAR, imei_flag VARCHAR,
+    ts TIMESTAMP, duration INTEGER, imei VARCHAR,
+    imei14 VARCHAR GENERATED ALWAYS AS (left(imei, 14)) VIRTUAL, imei_flag VARCHAR,
     imsi VARCHAR, cell VARCHAR, problems UTINYINT);
 CREATE TABLE IF NOT EXISTS peers (import_id INTEGER,
     peer VARCHAR USING COMPRESSION uncompressed, line VARCHAR USING COMPRESSION uncompressed,
