@@ -343,7 +343,7 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
     con.execute(f"""INSERT INTO events (import_id, label, line_no, part, line, peer,
-            direction, kind, ts, duration, imei, imei_flag, imsi, cell, problems)
+            direction, kind, ts, duration, imei, imei14, imei_flag, imsi, cell, problems)
         SELECT * EXCLUDE (dur), (CASE WHEN ts IS NULL THEN 1 WHEN line IS NULL THEN 2 ELSE 0 END
             + CASE WHEN imei_flag IN {_IMEI_WARNINGS} THEN 4 ELSE 0 END
             + CASE WHEN duration IS NULL AND dur IS NOT NULL THEN 8 ELSE 0 END)::UTINYINT
@@ -393,6 +393,10 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
         CASE WHEN length(imei_d) BETWEEN 14 AND 16
                   AND (imei_ok OR NOT regexp_matches(imei_raw, '[eE][+]?[0-9]'))
              THEN imei_d END AS imei,
+        CASE WHEN length(imei_d) BETWEEN 14 AND 16
+                  AND (imei_ok OR NOT regexp_matches(imei_raw, '[eE][+]?[0-9]'))
+             THEN left(imei_d, 14)
+             END AS imei14,
         CASE WHEN imei_raw IS NULL THEN NULL
              WHEN NOT imei_ok AND regexp_matches(imei_raw, '[0-9][eE][+]?[0-9]')
                   THEN 'excel_scientific'
