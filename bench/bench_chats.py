@@ -228,18 +228,20 @@ def _fmt(v: float | None, spec: str) -> str:
 def table(sec: Section) -> str:
     rows = [f"### {sec.title}", "",
             "| messages in file | size MB | tool | messages read | parse s | CPU s "
-            "| messages/s | peak RSS MB | time vs Sabueso |",
-            "|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
+            "| messages/s | peak RSS MB | time vs Sabueso | CPU vs Sabueso |",
+            "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for n, runs in sorted(sec.runs.items()):
         size = sec.files[n].stat().st_size / 1e6
-        base = runs[0].seconds
+        base, base_cpu = runs[0].seconds, runs[0].cpu
         for r in runs:
             rate = n / r.seconds if r.seconds else None
             ratio = (f"{r.seconds / base:.1f}x" if r.seconds and base else "-")
+            cpu_ratio = (f"{r.cpu / base_cpu:.1f}x" if r.cpu and base_cpu else "-")
             rows.append(f"| {n:,} | {size:.0f} | {r.tool} | {_fmt(r.messages, ',')} "
                         f"| {_fmt(r.seconds, '.2f')} | {_fmt(r.cpu, '.2f')} "
                         f"| {_fmt(rate, ',.0f')} "
-                        f"| {_fmt(r.rss_mb, ',.0f')} | {ratio}{' ' + r.note if r.note else ''} |")
+                        f"| {_fmt(r.rss_mb, ',.0f')} | {ratio} "
+                        f"| {cpu_ratio}{' ' + r.note if r.note else ''} |")
     return "\n".join(rows)
 
 
