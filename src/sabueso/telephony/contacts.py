@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from sabueso.telephony.result import Result
+from sabueso.telephony.store import EDGES
 
 # events of one number with a counterpart, as (caller, callee): its records (``events``, in
 # order of line) and the records of others that name it (``peers``, in order of peer), each
@@ -57,7 +58,7 @@ def _degrees(con: duckdb.DuckDBPyConnection, numbers: list[str]) -> dict[str, in
     if not numbers:
         return {}
     if len(numbers) > _DEGREE_LOOKUPS:
-        rows = con.execute("""SELECT u, count(DISTINCT v) FROM edges
+        rows = con.execute(f"""SELECT u, count(DISTINCT v) FROM {EDGES}
             WHERE u IN (SELECT unnest($n::VARCHAR[])) GROUP BY u""", {"n": numbers}).fetchall()
         return {str(u): int(d) for u, d in rows}
     parts = []
@@ -98,7 +99,7 @@ def common(con: duckdb.DuckDBPyConnection, case: str, numbers: list[str],
 def _expand(con: duckdb.DuckDBPyConnection, side: str, hop: int) -> int:
     """One more level of the breadth-first search from ``side`` (a or b); how many numbers
     it reached for the first time."""
-    con.execute(f"""INSERT INTO _par_{side} SELECT DISTINCT e.v, e.u, $h FROM edges e
+    con.execute(f"""INSERT INTO _par_{side} SELECT DISTINCT e.v, e.u, $h FROM {EDGES} e
         JOIN _seen_{side} s ON s.n = e.u AND s.hop = $h - 1
         WHERE e.v NOT IN (SELECT n FROM _seen_{side})""", {"h": hop})
     added = con.execute(f"INSERT INTO _seen_{side} SELECT DISTINCT n, $h FROM _par_{side} "
@@ -177,7 +178,7 @@ def path(con: duckdb.DuckDBPyConnection, case: str, a: str, b: str, max_hops: in
             con.execute("CREATE OR REPLACE TEMP TABLE _hop (u VARCHAR, v VARCHAR)")
             con.executemany("INSERT INTO _hop VALUES (?, ?)", [list(p) for p in pairs])
             weights = {(u, v): int(n) for u, v, n in con.execute(
-                "SELECT e.u, e.v, sum(e.events) FROM edges e JOIN _hop h "
+                f"SELECT e.u, e.v, sum(e.events) FROM {EDGES} e JOIN _hop h "
                 "ON e.u = h.u AND e.v = h.v GROUP BY e.u, e.v").fetchall()}
         for i, chain in enumerate(sorted(chains), 1):
             per_hop = [weights.get((chain[j], chain[j + 1]), 0) for j in range(len(chain) - 1)]

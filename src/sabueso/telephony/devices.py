@@ -12,6 +12,7 @@ from __future__ import annotations
 import duckdb
 
 from sabueso.telephony.result import Result
+from sabueso.telephony.store import EDGES
 
 
 def devices(con: duckdb.DuckDBPyConnection, case: str, value: str | None,
@@ -71,7 +72,7 @@ def swaps(con: duckdb.DuckDBPyConnection, case: str, window_days: float = 7.0,
               WHERE o.v <> n.v AND n.first BETWEEN o.last - INTERVAL 1 DAY
                                 AND o.last + to_hours({float(window_days) * 24}::BIGINT)),
           who AS (SELECT old AS v FROM cand UNION SELECT new FROM cand),
-          pairs AS (SELECT DISTINCT u AS v, v AS w FROM edges
+          pairs AS (SELECT DISTINCT u AS v, v AS w FROM {EDGES}
                     WHERE u IN (SELECT v FROM who)),
           deg AS (SELECT v, count(*) AS n FROM pairs GROUP BY v)
         SELECT 'takeover', c.old, c.old, c.new, c.first,

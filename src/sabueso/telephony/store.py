@@ -28,7 +28,9 @@ from sabueso.workspace import Workspace
 # (min/max per row group) leave out all but a row group or two for ``line = X`` and
 # ``peer = X``. (Version 7 computed ``imei14`` when read: it saved little of the import and
 # made ``intersect``, which filters on it over every record, several times slower; 8 stores it.)
-STORE_VERSION = 8
+# Since 9 each pair of the contact graph is stored once (``u <= v``); ``EDGES`` reads it both
+# ways, as the table held it before (half the rows to write).
+STORE_VERSION = 9
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (version INTEGER);
 CREATE TABLE IF NOT EXISTS imports (import_id INTEGER PRIMARY KEY, sql_id INTEGER,
@@ -56,7 +58,8 @@ CREATE TABLE IF NOT EXISTS edges (import_id INTEGER,
 # Summaries written with each import (derived from its events in the same transaction):
 # peers (the records with a counterpart, in order of it: per-number questions), identities
 # (line, handset, SIM: devices and swaps), spans (first and last appearance of every number:
-# takeovers) and edges (the contact graph, both ways, valid numbers only: chains, degrees).
+# takeovers) and edges (the contact graph, each pair once, valid numbers only: chains,
+# degrees).
 # Analyses over the whole case read these instead of every record.
 SUMMARIES = """
 INSERT INTO peers SELECT $i, peer, line, direction, kind, ts, duration FROM events
@@ -73,8 +76,11 @@ INSERT INTO edges WITH g AS (
     SELECT least(line, peer) AS x, greatest(line, peer) AS y, count(*) AS n FROM events
     WHERE import_id = $i AND peer LIKE '+%' AND line LIKE '+%' AND kind <> 'data'
     GROUP BY 1, 2)
-    SELECT $i, x, y, n FROM g UNION ALL SELECT $i, y, x, n FROM g WHERE x <> y;
+    SELECT $i, x, y, n FROM g;
 """
+# the contact graph both ways (each pair as (u, v) and (v, u)), for the analyses
+EDGES = ("(SELECT import_id, u, v, events FROM edges UNION ALL "
+         "SELECT import_id, v, u, events FROM edges WHERE u <> v)")
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 MEMORY_LIMIT = "1500MB"
 
@@ -124,4 +130,4 @@ def drop_import(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
         con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
 
 
-__all__ = ["connect", "drop_import", "next_import_id", "store_dir", "store_path"]
+__all__ = ["EDGES", "connect", "drop_import", "next_import_id", "store_dir", "store_path"]
