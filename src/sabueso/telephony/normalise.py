@@ -342,11 +342,16 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
     # joins are kept as written (the small maps are the build sides, the rows stream through)
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
+    # (what is the same on every row, and imei14, a function of imei, are added after the
+    # sort: less to sort, which at 10 M records does not fit in memory)
     con.execute(f"""INSERT INTO events (import_id, label, line_no, part, line, peer,
             direction, kind, ts, duration, imei, imei14, imei_flag, imsi, cell, problems)
+        SELECT $import_id, $label, line_no, part, line, peer, direction, kind, ts, duration,
+               imei, left(imei, 14), imei_flag, imsi, cell, problems FROM (
         SELECT * EXCLUDE (dur), (CASE WHEN ts IS NULL THEN 1 WHEN line IS NULL THEN 2 ELSE 0 END
             + CASE WHEN imei_flag IN {_IMEI_WARNINGS} THEN 4 ELSE 0 END
             + CASE WHEN duration IS NULL AND dur IS NOT NULL THEN 8 ELSE 0 END)::UTINYINT
+            AS problems
         FROM (
         WITH p AS (SELECT s.line_no, s.part, s.duration AS dur, s.imei AS imei_raw,
                           regexp_full_match(s.imei, '[0-9]*') AS imei_ok,
@@ -368,7 +373,7 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
              f AS (SELECT f0.*, CASE WHEN year(fts0) >= 1900 THEN fts0 END AS fts FROM f0),
              q AS (SELECT f.*, CASE WHEN fts IS NULL THEN
                           regexp_extract(txt, '{_TS}', {_TS_NAMES}) END AS m FROM f)
-        SELECT $import_id, $label, line_no, part,
+        SELECT line_no, part,
         CASE WHEN l IS NOT NULL THEN l
              WHEN {tq} IS NOT NULL AND av = {tq} THEN av
              WHEN {tq} IS NOT NULL AND bv = {tq} THEN bv
@@ -393,10 +398,6 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
         CASE WHEN length(imei_d) BETWEEN 14 AND 16
                   AND (imei_ok OR NOT regexp_matches(imei_raw, '[eE][+]?[0-9]'))
              THEN imei_d END AS imei,
-        CASE WHEN length(imei_d) BETWEEN 14 AND 16
-                  AND (imei_ok OR NOT regexp_matches(imei_raw, '[eE][+]?[0-9]'))
-             THEN left(imei_d, 14)
-             END AS imei14,
         CASE WHEN imei_raw IS NULL THEN NULL
              WHEN NOT imei_ok AND regexp_matches(imei_raw, '[0-9][eE][+]?[0-9]')
                   THEN 'excel_scientific'
@@ -406,7 +407,7 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
              WHEN length(imei_d) NOT BETWEEN 14 AND 16 THEN 'not_an_imei' END AS imei_flag,
         CASE WHEN length(imsi_d) BETWEEN 14 AND 15 THEN imsi_d END AS imsi,
         cell, dur
-        FROM q) ORDER BY line""", {"import_id": import_id, "label": label})
+        FROM q) ORDER BY line)""", {"import_id": import_id, "label": label})
     con.execute("RESET disabled_optimizers")
     _rejects(con, stage, import_id)
     con.execute("DELETE FROM events WHERE import_id = $i AND (ts IS NULL OR line IS NULL)",

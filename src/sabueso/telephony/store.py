@@ -62,8 +62,8 @@ CREATE TABLE IF NOT EXISTS edges (import_id INTEGER,
 # degrees).
 # Analyses over the whole case read these instead of every record.
 SUMMARIES = """
-INSERT INTO peers SELECT $i, peer, line, direction, kind, ts, duration FROM events
-    WHERE import_id = $i AND peer IS NOT NULL ORDER BY peer;
+INSERT INTO peers SELECT $i, * FROM (SELECT peer, line, direction, kind, ts, duration
+    FROM events WHERE import_id = $i AND peer IS NOT NULL ORDER BY peer);
 INSERT INTO identities SELECT $i, line, imei14, imsi, min(ts), max(ts), count(*)
     FROM events WHERE import_id = $i
     AND (imei14 IS NOT NULL OR imsi IS NOT NULL) GROUP BY line, imei14, imsi;
