@@ -8,6 +8,7 @@ import io
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -102,6 +103,31 @@ def test_depth_cap_and_lone_surrogate_as_the_walker() -> None:
     lone = [*PLAIN[:1], '{\n   "id": 8, "text": "a \\ud800 b"\n  }']
     (fast, err), (walked, werr) = both(tdesktop(lone))
     assert err is None and fast == walked
+
+
+def test_a_message_that_never_closes_at_its_indentation_falls_back_early(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other indentation after the first message: the fast path gives up after a bounded
+    window instead of reading the rest of the file, and the walker reads it all."""
+    monkeypatch.setattr(telegram_fast, "READ", 256)
+    monkeypatch.setattr(telegram_fast, "_HEAD", 512)
+    monkeypatch.setattr(telegram_fast, "_MESSAGE", 1024)
+    later = [json.dumps({"id": 100 + i, "text": "x" * 40}) for i in range(200)]  # one line each
+    data = tdesktop(PLAIN[:1] + later)
+    reads: list[int] = []
+
+    class Counting(io.BytesIO):
+        def read(self, size: int | None = -1, /) -> bytes:
+            chunk = super().read(size)
+            reads.append(len(chunk))
+            return chunk
+
+    with pytest.raises(telegram_fast.Fallback):
+        for _ in telegram_fast.events(Counting(data), _Reader("result.json", None)):
+            pass
+    assert sum(reads) < 4096 < len(data)
+    (fast, err), (walked, _) = both(data)
+    assert err is None and fast == walked and sum(isinstance(e, Message) for e in fast) == 201
 
 
 _SCALAR = st.one_of(

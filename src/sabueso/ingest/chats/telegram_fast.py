@@ -15,7 +15,9 @@ than 64 brackets in one message, which the walker's depth cap would look at) rai
 ``Fallback``: the caller then reads the file again with the event walker (ijson) and skips
 the events this path already gave, which are the walker's own first events. So the result,
 errors included, is the walker's in every case; this path only makes the common case fast.
-Memory stays bounded: a window of a few MiB of the file and one message.
+Memory stays bounded: a window of a few MiB of the file and one message (a message longer
+than 16 MiB, which tdesktop never writes, also falls back: the walker reads it in bounded
+memory).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ __all__ = ["Fallback", "events"]
 READ = 1 << 22  # bytes read at a time
 _HEAD = 1 << 20  # the chat's header must end (at "messages": [) within this many bytes
 _TAIL = 1 << 16  # what may follow the messages array (its "]", the root's "}")
+_MESSAGE = 1 << 24  # a message's bytes (tdesktop's are a few KiB): past this, fall back
 _MAX_BRACKETS = 64  # the walker's depth cap (telegram_json._MAX_DEPTH): past it, fall back
 _WS = b" \t\n\r"
 _OPEN = re.compile(rb'"messages"[ \t\n\r]*:[ \t\n\r]*\[(\n[ \t]*)\{')
@@ -123,7 +126,7 @@ def events(fh: IO[bytes], reader: _Reader) -> Iterator[ChatEvent]:
     while True:
         end = buf.find(close, pos)
         while end < 0:
-            if eof:
+            if eof or len(buf) - pos > _MESSAGE:  # no such closing line: not this layout
                 raise Fallback
             more = fh.read(READ)
             eof = not more
