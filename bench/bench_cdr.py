@@ -73,14 +73,23 @@ def timed(fn: Callable[[], Any], repeat: int = 2) -> tuple[float, Any]:
 
 def run_rss(cmd: list[str], env: dict[str, str]) -> tuple[float, int | None, str]:
     """Wall time, peak RSS (KiB) and stdout of a subprocess."""
-    full = [GNU_TIME, "-f", "%M", *cmd] if GNU_TIME else cmd
+    wall, rss, _cpu, out = run_measured(cmd, env)
+    return wall, rss, out
+
+
+def run_measured(cmd: list[str],
+                 env: dict[str, str]) -> tuple[float, int | None, float | None, str]:
+    """Wall time, peak RSS (KiB), CPU seconds (user + system) and stdout of a subprocess."""
+    full = [GNU_TIME, "-f", "%M %U %S", *cmd] if GNU_TIME else cmd
     start = time.perf_counter()
     proc = subprocess.run(full, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
-    rss = int(proc.stderr.strip().splitlines()[-1]) if GNU_TIME else None
-    return wall, rss, proc.stdout
+    if not GNU_TIME:
+        return wall, None, None, proc.stdout
+    rss, user, system = proc.stderr.strip().splitlines()[-1].split()
+    return wall, int(rss), float(user) + float(system), proc.stdout
 
 
 # --------------------------------------------------------------------------------------------
@@ -289,7 +298,9 @@ def render(n: int, figures: dict[str, Any], command: str) -> str:
             "",
             f"{n:,} records ({figures['csv_mb']:.0f} MB CSV). Import: Sabueso "
             f"`cdr import` (vault intake + reading + normalisation + storage + ledger) "
-            f"{figures['import_s']:.1f} s = {n / figures['import_s']:,.0f} rows/s, peak RSS "
+            f"{figures['import_s']:.1f} s = {n / figures['import_s']:,.0f} rows/s"
+            + (f" ({figures['import_cpu']:.1f} s of CPU, user + system)"
+               if figures.get("import_cpu") is not None else "") + ", peak RSS "
             f"{figures['import_rss_mb']:.0f} MB; pandas `read_csv` + normalisation "
             f"{p['import']['seconds']:.1f} s.",
             "",
@@ -341,7 +352,7 @@ def main() -> int:
         subprocess.run([exe, "init"], env=env, check=True, capture_output=True)
         subprocess.run([exe, "case", "new", CASE, "--title", "bench", "--country", "GT"],
                        env=env, check=True, capture_output=True)
-        wall, rss, _ = run_rss([exe, "cdr", "import", CASE, str(data["bulk"])], env)
+        wall, rss, cpu, _ = run_measured([exe, "cdr", "import", CASE, str(data["bulk"])], env)
         for label, path in data["dumps"].items():
             subprocess.run([exe, "cdr", "import", CASE, str(path), "--label", label], env=env,
                            check=True, capture_output=True)
@@ -351,7 +362,8 @@ def main() -> int:
         _, p_rss, p_out = run_rss([sys.executable, __file__, "_pandas", str(folder)], env)
         figures = {"load": " / ".join(f"{x:.1f}" for x in load),
                    "csv_mb": data["bulk"].stat().st_size / 1e6, "import_s": wall,
-                   "import_rss_mb": (rss or 0) / 1024, "sabueso": json.loads(s_out),
+                   "import_rss_mb": (rss or 0) / 1024, "import_cpu": cpu,
+                   "sabueso": json.loads(s_out),
                    "pandas": json.loads(p_out), "sabueso_rss_mb": (s_rss or 0) / 1024,
                    "pandas_rss_mb": (p_rss or 0) / 1024}
         command = "python bench/bench_cdr.py" + (
