@@ -120,3 +120,31 @@ def test_imei15_appends_the_luhn_check_digit(body: str) -> None:
     full = imei15(body)
     assert full[:14] == body and len(full) == 15 and luhn_valid(full)
     assert all(not luhn_valid(body + d) for d in "0123456789" if d != full[14])
+
+
+def test_pairs_agree_with_a_list_of_values_and_with_a_join() -> None:
+    """Short lists of numbers are given as values (zone maps), long ones as a join: same
+    counts."""
+    import duckdb
+    import pytest
+
+    from sabueso.analysis import calls
+    from sabueso.telephony.store import DDL
+
+    con = duckdb.connect()
+    con.execute(DDL)
+    rows = [("+1", "+2", "out", "voice", 1), ("+2", "+1", "in", "voice", 1),
+            ("+1", "+3", "in", "sms", 2), ("+3", "+4", "out", "voice", 3),
+            ("+1", "+1", "out", "voice", 4), ("+4", None, "out", "data", 5)]
+    for line, peer, direction, kind, minute in rows:
+        ts = f"2026-11-13 10:0{minute}:00"
+        con.execute("INSERT INTO events (import_id, line, peer, direction, kind, ts) "
+                    "VALUES (1, ?, ?, ?, ?, ?)", [line, peer, direction, kind, ts])
+        if peer is not None:
+            con.execute("INSERT INTO peers (import_id, peer, line, direction, kind, ts) "
+                        "VALUES (1, ?, ?, ?, ?, ?)", [peer, line, direction, kind, ts])
+    listed = calls._pairs(con, ["+1", "+4"])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(calls, "_LISTED", 0)
+        joined = calls._pairs(con, ["+1", "+4"])
+    assert listed == joined == {("+1", "+2"): 1, ("+1", "+3"): 1, ("+3", "+4"): 1}
