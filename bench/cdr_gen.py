@@ -223,8 +223,7 @@ class World:
                                 "controls": [f"control-{k + 1}" for k in range(5)],
                                 "at_all": sorted([perps[0].number, perps[1].number]),
                                 "at_two": perps[2].number, "courier": courier.number,
-                                "imeis_at_all": sorted([perps[0].imei[:14],
-                                                        perps[1].imei[:14]])}
+                                "imeis_at_all": sorted([perps[0].imei, perps[1].imei])}
 
     def build(self) -> World:
         self.background()

@@ -97,7 +97,7 @@ def test_xlsx_header_below_a_preamble_and_several_sheets(sqlite_env: Env,
     assert rows[0]["first"].startswith("2026-10-03T01:58:12")  # -06:00 as written
     assert rows[0]["last"].startswith("2026-11-02T01:00:00")  # Z as written
     dev = env.ok("phone", "devices", "GT-1", "--json").json()["rows"]
-    assert dev[0]["imei"] == "35693803564380"  # an IMEI the sheet held as a number
+    assert dev[0]["imei"] == "356938035643809"  # an IMEI the sheet held as a number
 
 
 def test_store_is_derived_rebuild_and_resync(env: Env, tmp_path: Path) -> None:
@@ -237,8 +237,9 @@ def test_sim_swap_fraud_shows_the_switch_and_the_return(sqlite_env: Env, tmp_pat
     swaps = env.ok("phone", "swaps", "GT-1", "--json").json()["rows"]
     changes = [(r["old"], r["new"], r["at"][:16]) for r in swaps
                if r["kind"] == "handset_change"]
-    assert changes == [(victim[:14], attacker[:14], "2026-11-14T15:00"),
-                       (attacker[:14], victim[:14], "2026-11-14T21:30")]
+    # compared on 14 digits, shown with the check digit (as written here, valid IMEIs)
+    assert changes == [(victim, attacker, "2026-11-14T15:00"),
+                       (attacker, victim, "2026-11-14T21:30")]
 
 
 def test_a_file_with_no_readable_row_is_refused(sqlite_env: Env, tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def test_burner_swap_in_the_same_handset(case: tuple[Env, dict[str, Any]]) -> No
     rows = env.ok("phone", "swaps", "GT-1", "--json").json()["rows"]
     sims = [r for r in rows if r["kind"] == "sim_change"]
     assert [(r["subject"], r["old"].split(" / ")[0], r["new"].split(" / ")[0])
-            for r in sims] == [(b["imei"][:14], e164(b["old"]), e164(b["new"]))]
+            for r in sims] == [(b["imei"], e164(b["old"]), e164(b["new"]))]
     takeovers = [r for r in rows if r["kind"] == "takeover"]
     assert takeovers[0]["old"] == e164(b["old"]) and takeovers[0]["new"] == e164(b["new"])
     assert all(r["new"] != e164(b["decoy"]) for r in takeovers)

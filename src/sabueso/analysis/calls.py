@@ -26,21 +26,15 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from sabueso.cases.access import CaseRow
-from sabueso.extract.mobileid import luhn_check_digit
 from sabueso.store.schema import items
 from sabueso.store.schema_telephony import telephony_imports
-from sabueso.telephony.result import iso
+from sabueso.telephony.result import imei15, iso
 from sabueso.workspace import Workspace
 
 __all__ = ["CallEdge", "CallPresence", "call_edges", "case_has_calls", "imei15",
            "presence"]
 
 CALL_TYPES = ("phone", "imei")
-
-
-def imei15(imei14: str) -> str:
-    """The 15-digit IMEI of a 14-digit TAC + serial: the Luhn check digit appended."""
-    return imei14 + luhn_check_digit(imei14)
 
 
 @dataclass(slots=True)
@@ -140,7 +134,7 @@ def _phones(con: Any, phones: list[str], item_of: dict[int, int],
             "SELECT DISTINCT line, imei14 FROM identities WHERE line IN (SELECT unnest($p)) "
             "AND imei14 IS NOT NULL ORDER BY 1, 2", {"p": phones}).fetchall():
         if line in out:
-            out[line].devices.append(imei15(imei14))
+            out[line].devices.append(str(imei15(imei14)))
     return [out[v] for v in phones if v in out]
 
 

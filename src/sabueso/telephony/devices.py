@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import duckdb
 
-from sabueso.telephony.result import Result
+from sabueso.telephony.result import Result, imei15
 from sabueso.telephony.store import EDGES
 
 
@@ -29,8 +29,10 @@ def devices(con: duckdb.DuckDBPyConnection, case: str, value: str | None,
             min(first) AS first, max(last) AS last
         FROM identities WHERE {cond}
         GROUP BY line, imei14, imsi ORDER BY first, line, imei, imsi""", params)
-    return Result("devices", case, [d[0] for d in cur.description], cur.fetchall(),
-                  {"value": value})
+    cols = [d[0] for d in cur.description]
+    at = cols.index("imei")
+    rows = [(*r[:at], imei15(r[at]), *r[at + 1:]) for r in cur.fetchall()]
+    return Result("devices", case, cols, rows, {"value": value})
 
 
 def swaps(con: duckdb.DuckDBPyConnection, case: str, window_days: float = 7.0,
@@ -85,6 +87,8 @@ def swaps(con: duckdb.DuckDBPyConnection, case: str, window_days: float = 7.0,
         HAVING count(*) / any_value(d.n) >= {float(min_share)}
         ORDER BY share DESC, c.old, c.new""").fetchall()
     con.execute("DROP TABLE _use")
+    handset = [(k, s, imei15(old), imei15(new), *rest) for k, s, old, new, *rest in handset]
+    sim = [(k, imei15(s), *rest) for k, s, *rest in sim]
     rows = sorted(handset + sim, key=lambda r: (r[0], r[4], str(r[1]))) + take
     return Result("swaps", case, ["kind", "subject", "old", "new", "at", "score", "detail"],
                   rows, {"window_days": window_days, "min_share": min_share})

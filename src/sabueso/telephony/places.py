@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import duckdb
 
-from sabueso.telephony.result import Result
+from sabueso.telephony.result import Result, imei15
 
 
 def colocation(con: duckdb.DuckDBPyConnection, case: str, a: str, b: str,
@@ -75,6 +75,7 @@ def intersect(con: duckdb.DuckDBPyConnection, case: str, labels: list[str],
                       {"labels": sorted(set(labels)), "k": min_labels})
     rows = [tuple(", ".join(v) if isinstance(v, list) else v for v in r)
             for r in cur.fetchall()]
+    rows = [(imei15(r[0]) if r[1] == "imei" else r[0], *r[1:]) for r in rows]
     return Result("intersect", case, [d[0] for d in cur.description], rows,
                   {"labels": sorted(set(labels)), "min": min_labels})
 

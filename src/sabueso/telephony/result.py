@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sabueso.core.errors import InputError
+from sabueso.extract.mobileid import luhn_check_digit
 from sabueso.telephony.phones import clean, to_e164
 
 
@@ -49,6 +50,15 @@ def number_arg(text: str, region: str | None) -> str:
     if not value.strip("+"):
         raise InputError("error.telephony_bad_number", value=text)
     return value
+
+
+def imei15(imei14: str | None) -> str | None:
+    """An IMEI as shown: records are compared on the first 14 digits (operators often write
+    the check digit as 0); people, requests to providers and the entity index use 15, so the
+    Luhn check digit is computed back."""
+    if imei14 is None or len(imei14) != 14 or not imei14.isdigit():
+        return imei14
+    return imei14 + luhn_check_digit(imei14)
 
 
 def iso(value: datetime | None) -> str | None:
