@@ -169,6 +169,7 @@ def test_mexican_sabana_with_coordinates_on_each_record(sqlite_env: Env,
     assert [(r["peer"], r["direction"]) for r in tl] == [("+525587654321", "out"),
                                                         ("+525587654321", "in")]
     assert tl[0]["lat"] == 19.4284722 and tl[1]["lon"] == -99.1276
+    assert [r["azimuth"] for r in tl] == [120.0, 240.0]  # the sector, written on each record
     assert tl[0]["time"].startswith("2026-10-21T14:15:00")  # Mexico City, UTC-6
 
 

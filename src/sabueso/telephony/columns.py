@@ -48,6 +48,7 @@ CDR_ALIASES: dict[str, tuple[str, ...]] = {
     # the serving cell's coordinates written on each record (Mexican sabanas, some dumps)
     "lat": ("latitud", "latitude", "lat", "lata", "latitudcelda", "firstcgilat"),
     "lon": ("longitud", "longitude", "lon", "long", "lona", "longitudcelda", "firstcgilong"),
+    "azimuth": ("azimuth", "azimut", "acimut", "anguloantena", "azimuthcelda"),
 }
 CELL_ALIASES: dict[str, tuple[str, ...]] = {
     "cell": CDR_ALIASES["cell"] + ("id", "identificador", "placeid", "codigo", "celdaid"),

@@ -164,16 +164,20 @@ def _fast_format(con: duckdb.DuckDBPyConnection, stage: str, order: str | None) 
 def _cells_from_records(con: duckdb.DuckDBPyConnection, stage: str, import_id: int) -> None:
     """Coordinates written on the records themselves become cells of this import (a record
     without a cell identifier is placed on a cell named by its coordinates)."""
-    from sabueso.telephony.cells import coordinate
+    from sabueso.telephony.cells import _number, coordinate
 
     found = con.execute(f"""SELECT coalesce(upper(trim(cell)),
-            'LL ' || trim(lat) || ' ' || trim(lon)) AS c, trim(lat), trim(lon), min(line_no)
+            'LL ' || trim(lat) || ' ' || trim(lon)) AS c, trim(lat), trim(lon),
+            trim(azimuth), min(line_no)
         FROM {stage} WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY ALL""").fetchall()
     rows = []
-    for cell, lat_t, lon_t, line_no in found:
+    for cell, lat_t, lon_t, azimuth_t, line_no in found:
         lat, lon = coordinate(lat_t, "lat"), coordinate(lon_t, "lon")
+        azimuth = _number(azimuth_t)
+        if azimuth is not None and not 0 <= azimuth <= 360:
+            azimuth = None
         if lat is not None and lon is not None:
-            rows.append([import_id, line_no, cell, lat, lon, None, None, None])
+            rows.append([import_id, line_no, cell, lat, lon, azimuth, None, None])
     if rows:
         con.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 

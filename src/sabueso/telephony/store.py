@@ -29,8 +29,9 @@ from sabueso.workspace import Workspace
 # ``peer = X``. (Version 7 computed ``imei14`` when read: it saved little of the import and
 # made ``intersect``, which filters on it over every record, several times slower; 8 stores it.)
 # Since 9 each pair of the contact graph is stored once (``u <= v``); ``EDGES`` reads it both
-# ways, as the table held it before (half the rows to write).
-STORE_VERSION = 9
+# ways, as the table held it before (half the rows to write). 10: a sector's azimuth written
+# on the records (Mexican sabanas) is kept on the cells made from them.
+STORE_VERSION = 10
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (version INTEGER);
 CREATE TABLE IF NOT EXISTS imports (import_id INTEGER PRIMARY KEY, sql_id INTEGER,
