@@ -273,3 +273,20 @@ def test_intersect_ranks_a_phone_seen_elsewhere_below(sqlite_env: Env, tmp_path:
                   "--json").json()["rows"]
     assert [(r["identifier"], r["other_cells"]) for r in rows] == [("+50255550333", 0),
                                                                    ("+50255550921", 5)]
+
+
+def test_calling_and_called_columns_give_the_direction(sqlite_env: Env, tmp_path: Path) -> None:
+    """No target line (two numbers as often) and no direction word: the A party (calling
+    number) is the caller, so each record is outgoing from its line."""
+    env = sqlite_env
+    env.new_case("DO-1", country="DO")
+    path = tmp_path / "cdr_en.csv"
+    path.write_text(
+        "calling_number,called_number,start_time,duration,call_type\n"
+        "+18095550147,+18295550199,2026-11-13T19:58:12-04:00,95,voice\n"
+        "+18295550199,+18095550147,2026-11-13T20:12:40-04:00,0,sms\n", encoding="utf-8")
+    env.ok("cdr", "import", "DO-1", str(path))
+    tl = env.ok("phone", "timeline", "DO-1", "809-555-0147", "--json").json()["rows"]
+    assert [(r["peer"], r["direction"]) for r in tl] == [("+18295550199", "out")]
+    top = env.ok("phone", "top", "DO-1", "8095550147", "--json").json()["rows"]
+    assert [(r["outgoing"], r["incoming"]) for r in top] == [(1, 1)]

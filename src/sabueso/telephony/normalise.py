@@ -388,7 +388,9 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
              WHEN {tq} IS NOT NULL AND bv = {tq} THEN av
              WHEN d0 = 'in' THEN (CASE WHEN bv IS NULL THEN NULL ELSE av END)
              ELSE (CASE WHEN av IS NULL THEN NULL ELSE bv END) END AS peer,
-        coalesce(d0, CASE WHEN coalesce(l, {tq}) IS NULL THEN NULL
+        coalesce(d0, CASE WHEN coalesce(l, {tq}) IS NULL THEN
+                              -- the A party is the calling one: the row's line is A
+                              (CASE WHEN av IS NOT NULL AND bv IS NOT NULL THEN 'out' END)
                           WHEN av = coalesce(l, {tq}) THEN 'out'
                           WHEN bv = coalesce(l, {tq}) THEN 'in' END) AS direction,
         kind, CASE WHEN fts IS NOT NULL THEN {to_utc}
