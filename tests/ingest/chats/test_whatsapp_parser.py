@@ -297,3 +297,12 @@ def test_spanish_and_portuguese_leaving_and_joining_lines() -> None:
     assert [(m.service, m.sender) for m in got] == [
         ("left", "wa:name:María"), ("left", "wa:name:Beto"), ("joined", None), ("left", None),
         ("left", "wa:name:Ana"), (None, "wa:name:María")]
+
+
+def test_an_omitted_media_line_with_trailing_space_or_marks_is_still_media() -> None:
+    text = ("[13/3/24, 10:00:00] Juan: \u200eimagen omitida \n"
+            "[13/3/24, 10:01:00] Juan: image omitted\u200e\n"
+            "[13/3/24, 10:02:00] Juan: la imagen omitida ayer no importa\n")
+    got = msgs(parse(text, zone="UTC"))
+    assert [[(a.kind, a.omitted) for a in m.attachments] for m in got] == [
+        [("imagen", True)], [("image", True)], []]

@@ -61,7 +61,8 @@ from sabueso.ingest.textbase import DecodedText, decode_bytes
 __all__ = ["CHAT_KEY", "FORMATS", "VERSION", "chat_member", "match", "parse_binary",
            "parse_whatsapp"]
 
-VERSION = "2"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as such
+VERSION = "2"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as such; a media
+#                  line with trailing spaces or marks ("imagen omitida ") is one
 CHAT_KEY = "wa:chat"
 
 _PHONE = re.compile(r"\+\d[\d \-()\u00a0]{4,}\d")
@@ -69,6 +70,8 @@ _TITLE_NAME = re.compile(
     r"(?:WhatsApp Chat (?:with|-) |Chat de WhatsApp con |Conversa do WhatsApp com |"
     r"WhatsApp-Chat mit )(?P<title>.+?)(?: \(\d+\))?\.(?:txt|zip)", re.I)
 _OMIT_ENDS = ("omitted", "omitida", "omitido", "ocultada", "ocultado")
+# what may trail a media line without being part of it (spaces, direction marks)
+_TRAIL = " \t\r\u00a0\u200e\u200f\u202c"
 # "MMSS" (or "MM" without seconds) -> time into the hour
 _IN_HOUR = {f"{m:02d}{sec:02d}": timedelta(minutes=m, seconds=sec)
             for m in range(60) for sec in range(60)}
@@ -278,7 +281,8 @@ class _Reader:
                 elif text_[-1:] == ">" and text_.endswith(EDIT_MARKERS):
                     msg.edited = True
                 head_ = text_ if not nl else body[i + 2:end]
-                if "<" in head_ or "(" in head_ or head_.endswith(_OMIT_ENDS):
+                if "<" in head_ or "(" in head_ or head_.endswith(_OMIT_ENDS) or (
+                        head_[-1:] in _TRAIL and head_.rstrip(_TRAIL).endswith(_OMIT_ENDS)):
                     att = attachment_of(head_, members)
                     if att is not None:
                         msg.attachments.append(att)
@@ -324,7 +328,8 @@ class _Reader:
                 elif text.endswith(EDIT_MARKERS):
                     msg.edited = True
                 head = first[i + 1:].removeprefix(" ")
-                if "<" in head or "(" in head or head.endswith(_OMIT_ENDS):
+                if "<" in head or "(" in head or head.endswith(_OMIT_ENDS) or (
+                        head[-1:] in _TRAIL and head.rstrip(_TRAIL).endswith(_OMIT_ENDS)):
                     att = attachment_of(head, self.members)
                     if att is not None:
                         msg.attachments.append(att)
