@@ -65,18 +65,25 @@ def swaps(con: duckdb.DuckDBPyConnection, case: str, window_days: float = 7.0,
         """).fetchall()
     # takeover: lines that fall silent before the end, numbers that start after the beginning;
     # contact sets are built only for those candidates
-    take = con.execute(f"""WITH span AS (
+    # only numbers with enough contacts can be either side of a takeover (the old line needs
+    # min_contacts, the new one at least min_share of them): filtering before pairing keeps
+    # the candidate pairs few where tower dumps hold thousands of numbers seen once
+    take = con.execute(f"""WITH deg AS (SELECT u AS v, count(DISTINCT v) AS n FROM {EDGES}
+                       GROUP BY u),
+          span AS (
             SELECT v, min(first) AS first, max(last) AS last FROM spans GROUP BY v),
           bounds AS (SELECT min(first) AS t0, max(last) AS t1 FROM span),
           cand AS (SELECT o.v AS old, n.v AS new, o.last, n.first
-              FROM (SELECT s.* FROM span s, bounds b WHERE s.last < b.t1 - INTERVAL 2 DAY) o,
-                   (SELECT s.* FROM span s, bounds b WHERE s.first > b.t0 + INTERVAL 2 DAY) n
+              FROM (SELECT s.* FROM span s JOIN deg d ON d.v = s.v, bounds b
+                    WHERE s.last < b.t1 - INTERVAL 2 DAY AND d.n >= {int(min_contacts)}) o,
+                   (SELECT s.* FROM span s JOIN deg d ON d.v = s.v, bounds b
+                    WHERE s.first > b.t0 + INTERVAL 2 DAY
+                    AND d.n >= greatest(1, {float(min_share)} * {int(min_contacts)})) n
               WHERE o.v <> n.v AND n.first BETWEEN o.last - INTERVAL 1 DAY
                                 AND o.last + to_hours({float(window_days) * 24}::BIGINT)),
           who AS (SELECT old AS v FROM cand UNION SELECT new FROM cand),
           pairs AS (SELECT DISTINCT u AS v, v AS w FROM {EDGES}
-                    WHERE u IN (SELECT v FROM who)),
-          deg AS (SELECT v, count(*) AS n FROM pairs GROUP BY v)
+                    WHERE u IN (SELECT v FROM who))
         SELECT 'takeover', c.old, c.old, c.new, c.first,
                round(count(*) / any_value(d.n), 3) AS share,
                count(*) || '/' || any_value(d.n)
