@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import duckdb
+import pytest
 
+from sabueso.telephony import devices
 from sabueso.telephony.devices import swaps
 from sabueso.telephony.store import DDL
 
@@ -27,7 +29,10 @@ def _line(con: duckdb.DuckDBPyConnection, v: str, first: datetime, last: datetim
         con.execute("INSERT INTO edges VALUES (1, ?, ?, 1)", [min(v, w), max(v, w)])
 
 
-def test_takeovers_among_many_numbers_seen_once() -> None:
+@pytest.mark.parametrize("limit", [0, 10**12])  # numbers filtered first, or not: same answer
+def test_takeovers_among_many_numbers_seen_once(limit: int,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(devices, "_PAIRS_UNFILTERED", limit)
     con = _store()
     friends = [f"+5025555{k:04d}" for k in range(4)]
     for f in friends:  # the contacts themselves are there all along

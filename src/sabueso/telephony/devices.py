@@ -35,6 +35,11 @@ def devices(con: duckdb.DuckDBPyConnection, case: str, value: str | None,
     return Result("devices", case, cols, rows, {"value": value})
 
 
+# above this many (silent line, later line) pairs, only numbers with enough contacts are paired
+# (the same answer; it costs a degree count, cheaper than pairing thousands of one-off numbers)
+_PAIRS_UNFILTERED = 1_000_000
+
+
 def swaps(con: duckdb.DuckDBPyConnection, case: str, window_days: float = 7.0,
           min_share: float = 0.5, min_contacts: int = 3) -> Result:
     con.execute("""CREATE OR REPLACE TEMP TABLE _use AS SELECT line, imei14, imsi,
@@ -64,26 +69,34 @@ def swaps(con: duckdb.DuckDBPyConnection, case: str, window_days: float = 7.0,
           AND (prev_line <> line OR coalesce(prev_imsi, imsi) <> coalesce(imsi, prev_imsi))
         """).fetchall()
     # takeover: lines that fall silent before the end, numbers that start after the beginning;
-    # contact sets are built only for those candidates
-    # only numbers with enough contacts can be either side of a takeover (the old line needs
-    # min_contacts, the new one at least min_share of them): filtering before pairing keeps
-    # the candidate pairs few where tower dumps hold thousands of numbers seen once
-    take = con.execute(f"""WITH deg AS (SELECT u AS v, count(DISTINCT v) AS n FROM {EDGES}
-                       GROUP BY u),
-          span AS (
-            SELECT v, min(first) AS first, max(last) AS last FROM spans GROUP BY v),
+    # only those with enough contacts can be either side (the old line needs min_contacts,
+    # the new one at least min_share of them): filtering before pairing keeps the candidate
+    # pairs few where tower dumps hold thousands of numbers seen once; contact sets are built
+    # only for the candidates
+    span = """SELECT v, min(first) AS first, max(last) AS last FROM spans GROUP BY v"""
+    sides = con.execute(f"""WITH span AS ({span}),
+            bounds AS (SELECT min(first) AS t0, max(last) AS t1 FROM span)
+        SELECT count(*) FILTER (WHERE s.last < b.t1 - INTERVAL 2 DAY),
+               count(*) FILTER (WHERE s.first > b.t0 + INTERVAL 2 DAY)
+        FROM span s, bounds b""").fetchone()
+    crowded = sides is not None and int(sides[0] or 0) * int(sides[1] or 0) > _PAIRS_UNFILTERED
+    keep_o = f"JOIN degc d ON d.v = o0.v WHERE d.n >= {int(min_contacts)}" if crowded else ""
+    keep_n = (f"JOIN degc d ON d.v = n0.v WHERE d.n >= greatest(1, {float(min_share)} * "
+              f"{int(min_contacts)})") if crowded else ""
+    take = con.execute(f"""WITH span AS ({span}),
           bounds AS (SELECT min(first) AS t0, max(last) AS t1 FROM span),
+          o0 AS (SELECT s.* FROM span s, bounds b WHERE s.last < b.t1 - INTERVAL 2 DAY),
+          n0 AS (SELECT s.* FROM span s, bounds b WHERE s.first > b.t0 + INTERVAL 2 DAY),
+          degc AS (SELECT u AS v, count(DISTINCT v) AS n FROM {EDGES}
+                   WHERE u IN (SELECT v FROM o0 UNION SELECT v FROM n0) GROUP BY u),
           cand AS (SELECT o.v AS old, n.v AS new, o.last, n.first
-              FROM (SELECT s.* FROM span s JOIN deg d ON d.v = s.v, bounds b
-                    WHERE s.last < b.t1 - INTERVAL 2 DAY AND d.n >= {int(min_contacts)}) o,
-                   (SELECT s.* FROM span s JOIN deg d ON d.v = s.v, bounds b
-                    WHERE s.first > b.t0 + INTERVAL 2 DAY
-                    AND d.n >= greatest(1, {float(min_share)} * {int(min_contacts)})) n
+              FROM (SELECT o0.* FROM o0 {keep_o}) o, (SELECT n0.* FROM n0 {keep_n}) n
               WHERE o.v <> n.v AND n.first BETWEEN o.last - INTERVAL 1 DAY
                                 AND o.last + to_hours({float(window_days) * 24}::BIGINT)),
           who AS (SELECT old AS v FROM cand UNION SELECT new FROM cand),
           pairs AS (SELECT DISTINCT u AS v, v AS w FROM {EDGES}
-                    WHERE u IN (SELECT v FROM who))
+                    WHERE u IN (SELECT v FROM who)),
+          deg AS (SELECT v, count(*) AS n FROM pairs GROUP BY v)
         SELECT 'takeover', c.old, c.old, c.new, c.first,
                round(count(*) / any_value(d.n), 3) AS share,
                count(*) || '/' || any_value(d.n)
