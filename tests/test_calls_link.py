@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import Env
-from sabueso.analysis.calls import imei15
 from sabueso.extract.mobileid import luhn_valid
+from sabueso.telephony.result import imei15
 
 REF = "GT-1"
 CHAT = ("13/11/26, 19:50 - Beto: el jefe dice que le marques al 5555-0147\n"

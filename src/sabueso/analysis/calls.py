@@ -4,8 +4,9 @@ A phone number found in a chat, a page or a document and the same number in an o
 call records are one value (both E.164, made by the same functions), and so is an IMEI (the
 entity index keeps 15 digits; the call records compare handsets on their first 14, the TAC and
 serial, because operators often write the last digit as 0). This module answers, for such
-values, where they appear in the case's call records, from the per-import summaries of the
-telephony store (``identities``, ``spans``, ``edges``), never from every record:
+values, where they appear in the case's call records: the counts of calls from the records
+sorted by line and by counterpart (``events``, ``peers``: zone maps leave out all but a few row
+groups), the rest from the per-import summaries (``identities``, ``spans``, ``edges``):
 
 - ``presence``: events with contacts and how many contacts, first and last appearance, the
   productions (evidence items) and scenes (tower-dump labels) it appears in, and the handsets
@@ -19,8 +20,10 @@ Reading call records is a view of case data: callers record it in the ledger.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -28,11 +31,12 @@ from sqlalchemy import Connection, func, select
 from sabueso.cases.access import CaseRow
 from sabueso.store.schema import items
 from sabueso.store.schema_telephony import telephony_imports
-from sabueso.telephony.result import imei15, iso
+from sabueso.telephony.contacts import calls_sql
+from sabueso.telephony.result import aware, imei15, iso
 from sabueso.workspace import Workspace
 
-__all__ = ["CallEdge", "CallPresence", "call_edges", "case_has_calls", "imei15",
-           "presence"]
+__all__ = ["CallEdge", "CallPresence", "call_edges", "case_has_calls", "presence",
+           "record_view"]
 
 CALL_TYPES = ("phone", "imei")
 
@@ -66,16 +70,28 @@ class CallEdge:
     productions: tuple[int, ...]
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    """The store keeps instants in UTC without a zone."""
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
 def case_has_calls(conn: Connection, case: CaseRow) -> bool:
     """Whether any call records (not only cell lists) were imported into the case."""
     count = conn.execute(select(func.count()).select_from(telephony_imports).where(
         telephony_imports.c.case_id == case.id, telephony_imports.c.kind == "cdr")).scalar()
     return bool(count)
+
+
+@contextmanager
+def _store(ws: Workspace, case: CaseRow) -> Iterator[Any]:
+    """The case's telephony store, or None when no call records were imported (no store is
+    made for a case without them)."""
+    from sabueso.telephony.importer import open_store
+
+    with ws.db.begin() as conn:
+        if not case_has_calls(conn, case):
+            yield None
+            return
+    _case, con = open_store(ws, case.ref)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def _item_numbers(ws: Workspace, con: Any) -> tuple[dict[int, int], dict[int, str]]:
@@ -95,23 +111,16 @@ def presence(ws: Workspace, case: CaseRow,
              wanted: list[tuple[str, str]]) -> list[CallPresence]:
     """Where each (type, value) of ``wanted`` (phones in E.164, IMEIs of 15 digits) appears in
     the case's call records; values that do not appear are left out."""
-    from sabueso.telephony.importer import open_store
-
     phones = sorted({v for t, v in wanted if t == "phone"})
     imeis = sorted({v for t, v in wanted if t == "imei" and len(v) >= 14})
     if not (phones or imeis):
         return []
-    with ws.db.begin() as conn:
-        if not case_has_calls(conn, case):
+    with _store(ws, case) as con:
+        if con is None:
             return []
-    _case, con = open_store(ws, case.ref)
-    try:
         item_of, label_of = _item_numbers(ws, con)
-        found = [*_phones(con, phones, item_of, label_of),
-                 *_imeis(con, imeis, item_of, label_of)]
-    finally:
-        con.close()
-    return found
+        return [*_phones(con, phones, item_of, label_of),
+                *_imeis(con, imeis, item_of, label_of)]
 
 
 def _phones(con: Any, phones: list[str], item_of: dict[int, int],
@@ -122,7 +131,7 @@ def _phones(con: Any, phones: list[str], item_of: dict[int, int],
     for v, first, last, imports in con.execute(
             "SELECT v, min(first), max(last), list(DISTINCT import_id ORDER BY import_id) "
             "FROM spans WHERE v IN (SELECT unnest($p)) GROUP BY v", {"p": phones}).fetchall():
-        out[v] = CallPresence("phone", v, first=_aware(first), last=_aware(last),
+        out[v] = CallPresence("phone", v, first=aware(first), last=aware(last),
                               productions=sorted({item_of[i] for i in imports if i in item_of}),
                               labels=sorted({label_of[i] for i in imports if i in label_of}))
     for (a, b), n in _pairs(con, sorted(out)).items():
@@ -154,7 +163,7 @@ def _imeis(con: Any, imeis: list[str], item_of: dict[int, int],
         found = out.setdefault(value, CallPresence("imei", value))
         found.events += int(events)
         found.devices.append(str(line))
-        first, last = _aware(first), _aware(last)
+        first, last = aware(first), aware(last)
         if first is not None and (found.first is None or first < found.first):
             found.first = first
         if last is not None and (found.last is None or last > found.last):
@@ -165,20 +174,11 @@ def _imeis(con: Any, imeis: list[str], item_of: dict[int, int],
     return [out[v] for v in imeis if v in out]
 
 
-# the records of the numbers (``events``, in order of line) and the records of others that
-# name them (``peers``, in order of counterpart): with a short list of values the store's zone
-# maps skip every row group but a few, as for ``sabueso phone top``
+# counted as ``sabueso phone top`` counts (telephony.contacts.calls_sql), by unordered pair
 _PAIRS = """
 SELECT least(caller, callee) AS a, greatest(caller, callee) AS b, count(*) AS n FROM (
-    SELECT DISTINCT caller, callee, kind, ts FROM (
-        SELECT CASE WHEN direction = 'in' THEN peer ELSE line END AS caller,
-               CASE WHEN direction = 'in' THEN line ELSE peer END AS callee, kind, ts
-        FROM events WHERE line IN ({wanted}) AND peer IS NOT NULL AND line <> peer
-        AND kind <> 'data'
-        UNION ALL
-        SELECT CASE WHEN direction = 'in' THEN peer ELSE line END,
-               CASE WHEN direction = 'in' THEN line ELSE peer END, kind, ts
-        FROM peers WHERE peer IN ({wanted}) AND line <> peer AND kind <> 'data'))
+    SELECT DISTINCT caller, callee, kind, ts FROM ({calls}))
+WHERE caller <> callee
 GROUP BY 1, 2"""
 _LISTED = 200  # up to this many numbers as a list of values, more as a join
 
@@ -187,10 +187,13 @@ def _pairs(con: Any, phones: list[str]) -> dict[tuple[str, str], int]:
     """Records between each number of ``phones`` and each of its contacts, by unordered pair,
     a call held by several productions counted once (as ``sabueso phone top`` counts)."""
     if len(phones) <= _LISTED:
-        sql = _PAIRS.format(wanted=", ".join(f"${i + 1}" for i in range(len(phones))))
+        listed = "(" + ", ".join(f"${i + 1}" for i in range(len(phones))) + ")"
+        sql = _PAIRS.format(calls=calls_sql(f"IN {listed}", f"NOT IN {listed}"))
         rows = con.execute(sql, phones).fetchall()
     else:
-        rows = con.execute(_PAIRS.format(wanted="SELECT unnest($p)"), {"p": phones}).fetchall()
+        joined = "IN (SELECT unnest($p))"
+        sql = _PAIRS.format(calls=calls_sql(joined, "NOT " + joined))
+        rows = con.execute(sql, {"p": phones}).fetchall()
     return {(str(a), str(b)): int(n) for a, b, n in rows}
 
 
@@ -199,15 +202,11 @@ def call_edges(ws: Workspace, case: CaseRow, phones: set[str],
     """Contacts in the call records of the numbers in ``phones``: one edge per pair (each pair
     once, whatever the direction), with the records between them (counted as ``sabueso phone
     top`` counts them) and the productions holding them, sorted."""
-    from sabueso.telephony.importer import open_store
-
     if not phones:
         return []
-    with ws.db.begin() as conn:
-        if not case_has_calls(conn, case):
+    with _store(ws, case) as con:
+        if con is None:
             return []
-    _case, con = open_store(ws, case.ref)
-    try:
         item_of, _labels = _item_numbers(ws, con)
         events = _pairs(con, sorted(phones))
         held: dict[tuple[str, str], set[int]] = defaultdict(set)
@@ -218,8 +217,6 @@ def call_edges(ws: Workspace, case: CaseRow, phones: set[str],
                 ).fetchall():
             if int(import_id) in item_of:
                 held[(a, b)].add(item_of[int(import_id)])
-    finally:
-        con.close()
     return [CallEdge(a, b, n, tuple(sorted(held[(a, b)])))
             for (a, b), n in sorted(events.items()) if n >= min_events]
 

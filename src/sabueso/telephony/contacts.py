@@ -15,17 +15,26 @@ import duckdb
 from sabueso.telephony.result import Result
 from sabueso.telephony.store import EDGES
 
-# events of one number with a counterpart, as (caller, callee): its records (``events``, in
-# order of line) and the records of others that name it (``peers``, in order of peer), each
-# an equality filter, so the store's zone maps skip every row group but a few
-_CALLS = """SELECT caller, callee, kind, ts, max(duration) AS duration FROM (
-    SELECT CASE WHEN direction = 'in' THEN peer ELSE line END AS caller,
+
+def calls_sql(match: str, exclude: str) -> str:
+    """Records with a counterpart of the numbers ``match`` selects (``= $n``, ``IN (...)``),
+    as (caller, callee, kind, ts, duration): their records (``events``, in order of line) and
+    the records of others that name them (``peers``, in order of peer, ``exclude`` leaving out
+    those already read), each a filter on one sorted column, so the store's zone maps skip
+    every row group but a few. A call held by several productions comes once per production:
+    callers count it once by (caller, callee, kind, ts)."""
+    return f"""SELECT CASE WHEN direction = 'in' THEN peer ELSE line END AS caller,
            CASE WHEN direction = 'in' THEN line ELSE peer END AS callee, kind, ts, duration
-    FROM events WHERE line = $n AND peer IS NOT NULL AND kind <> 'data'
+    FROM events WHERE line {match} AND peer IS NOT NULL AND kind <> 'data'
     UNION ALL
     SELECT CASE WHEN direction = 'in' THEN peer ELSE line END,
            CASE WHEN direction = 'in' THEN line ELSE peer END, kind, ts, duration
-    FROM peers WHERE peer = $n AND line <> $n AND kind <> 'data')
+    FROM peers WHERE peer {match} AND line {exclude} AND kind <> 'data'"""
+
+
+# events of one number with a counterpart, as (caller, callee)
+_CALLS = f"""SELECT caller, callee, kind, ts, max(duration) AS duration FROM (
+    {calls_sql("= $n", "<> $n")})
 GROUP BY ALL"""
 
 

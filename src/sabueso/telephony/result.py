@@ -23,8 +23,8 @@ class Result:
 
     def __post_init__(self) -> None:
         # DuckDB hands back naive instants; the store keeps them in UTC
-        self.rows = [tuple(_aware(v) for v in row) for row in self.rows]
-        self.extra = _aware(self.extra)
+        self.rows = [tuple(aware(v) for v in row) for row in self.rows]
+        self.extra = aware(self.extra)
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
@@ -34,13 +34,14 @@ class Result:
                 "rows": self.records(), **self.extra}
 
 
-def _aware(value: Any) -> Any:
+def aware(value: Any) -> Any:
+    """Instants (also inside dicts and lists) with their zone: the store keeps UTC without."""
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     if isinstance(value, dict):
-        return {k: _aware(v) for k, v in value.items()}
+        return {k: aware(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_aware(v) for v in value]
+        return [aware(v) for v in value]
     return value
 
 
