@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sabueso.telephony import devices
 from sabueso.telephony.devices import swaps
@@ -52,3 +54,21 @@ def test_takeovers_among_many_numbers_seen_once(limit: int,
         _line(con, f"+50241{k:06d}", day, day, [])
     rows = [r for r in swaps(con, "X").rows if r[0] == "takeover"]
     assert [(r[2], r[3], r[6]) for r in rows] == [("+50230000001", "+50230000002", "2/4")]
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=40),
+       st.sampled_from([0.5, 1.0, 7.0]))
+@settings(max_examples=60, deadline=None)
+def test_candidate_pairs_counted_without_making_them(spans: list[tuple[int, int]],
+                                                     days: float) -> None:
+    # the count that decides whether to filter is the number of pairs the window join makes
+    # (a number both silent and later with itself included), ties at the window's ends too
+    con = _store()
+    for k, (a, b) in enumerate(spans):
+        first, last = T0 + timedelta(hours=12 * min(a, b)), T0 + timedelta(hours=12 * max(a, b))
+        con.execute("INSERT INTO spans VALUES (1, ?, ?, ?)", [f"+502{k:08d}", first, last])
+    devices._span(con)
+    window = f"to_hours({days * 24}::BIGINT)"
+    made = con.execute(f"""SELECT count(*) FROM _span o, _span n WHERE o.silent AND n.late
+        AND n.first BETWEEN o.last - INTERVAL 1 DAY AND o.last + {window}""").fetchone()
+    assert devices._candidate_pairs(con, window) == (made[0] if made else 0)
