@@ -7,4 +7,4 @@ table of text), ``phones`` and ``normalise`` (identifiers, instants, kinds in SQ
 ``contacts``, ``activity``, ``devices``, ``places`` (the analyses), ``exports`` (files).
 """
 
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"

@@ -1,16 +1,22 @@
 """Operator files into a DuckDB staging table of text: one column per canonical field found,
 plus ``line_no`` (the line in the CSV, or the row in the sheet) and ``part`` (the sheet).
 
-CSV: the encoding (BOM, then UTF-8, else Latin-1), the header line (the first of the first 40
-lines with the most known header names) and the delimiter (``;``, ``,``, tab or ``|``, the one
+CSV: the encoding (BOM, then UTF-8, else Windows-1252), the header line (the first of the first
+40 lines with the most known header names) and the delimiter (``;``, ``,``, tab or ``|``, the one
 that splits the header line into most cells) are decided here, then DuckDB reads the rest with
-every column as text, so identifiers never become numbers. XLSX: python-calamine reads each
+every column as text, so identifiers never become numbers. What DuckDB cannot decode (UTF-16
+big-endian, Windows-1252's ``–``/``’``/``€``, a non-UTF-8 byte past the sample the encoding was
+decided on) is first written out as UTF-8, line by line (each line UTF-8 if it is, else
+Windows-1252), to a temporary file that DuckDB reads instead. XLSX: python-calamine reads each
 sheet; the header row is found the same way on every sheet and sheets without one are left.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -48,18 +54,33 @@ class Layout:
 
 
 def _encoding(head: bytes) -> str:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith(b"\xff\xfe"):
         return "utf-16"
+    if head.startswith(b"\xfe\xff"):
+        return "utf-16-be"
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8"
     if len(head) > 4 and head[1:4:2] == b"\x00\x00" and head[0] and head[2]:
         return "utf-16"  # UTF-16LE without a BOM
+    if len(head) > 4 and head[0:3:2] == b"\x00\x00" and head[1] and head[3]:
+        return "utf-16-be"  # without a BOM
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
-            return "latin-1"
+            return "cp1252"
     return "utf-8"
+
+
+# Windows-1252 (what Excel on Windows writes as "CSV"): Latin-1 with printable characters
+# (``€ ‚ „ … – — ‘ ’ “ ”``...) in 0x80-0x9F; its five undefined bytes stay Latin-1
+_CP1252 = {b: bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
+           if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+_FROM_LATIN1 = str.maketrans({chr(b): c for b, c in _CP1252.items()})
+
+
+def _cp1252(data: bytes) -> str:
+    return data.decode("latin-1").translate(_FROM_LATIN1)
 
 
 def _decode(head: bytes, encoding: str) -> str:
@@ -67,7 +88,37 @@ def _decode(head: bytes, encoding: str) -> str:
         if not head.startswith((b"\xff\xfe", b"\xfe\xff")):
             return head[: len(head) // 2 * 2].decode("utf-16-le", errors="ignore")
         return head[: len(head) // 2 * 2].decode("utf-16", errors="ignore")
+    if encoding == "utf-16-be":
+        return head[: len(head) // 2 * 2].decode("utf-16-be", errors="ignore").lstrip("\ufeff")
+    if encoding == "cp1252":
+        return _cp1252(head)
     return head.decode(encoding, errors="ignore").lstrip("\ufeff")
+
+
+def _transcode(path: Path, encoding: str, out: Path) -> None:
+    """``path`` as UTF-8 in ``out``: UTF-16 big-endian or Windows-1252 decoded; a file taken
+    for UTF-8 line by line, each line as UTF-8 when it is, else as Windows-1252 (a file saved
+    by several programs may mix them). The lines stay where they are, so line numbers still
+    point into the original."""
+    with open(path, "rb") as src, open(out, "wb") as dst:
+        if encoding == "utf-16-be":
+            decoder = codecs.getincrementaldecoder("utf-16-be")(errors="replace")
+            first = True
+            for block in iter(lambda: src.read(1 << 20), b""):
+                text = decoder.decode(block)
+                dst.write((text.lstrip("\ufeff") if first else text).encode("utf-8"))
+                first = False
+            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+            return
+        for line in src:
+            if encoding == "cp1252":
+                line = _cp1252(line).encode("utf-8")
+            else:
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError:
+                    line = _cp1252(line).encode("utf-8")
+            dst.write(line)
 
 
 def _split(line: str, delim: str) -> list[str]:
@@ -133,13 +184,32 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None
     _check(path, "", headers, found, kind)
     fields = tuple(aliases)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers))) + "}"
-    enc = {"utf-8": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}[encoding]
     # the staged rows must keep the file's order: their rowid is their line number
     con.execute("SET preserve_insertion_order = true")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _csv AS SELECT * FROM read_csv(
-        {_sql_str(str(path))}, delim={_sql_str(delim)}, header=false, skip={index + 1},
-        columns={columns}, all_varchar=true, null_padding=true, strict_mode=false,
-        auto_detect=false, quote='"', escape='"', encoding={_sql_str(enc)})""")
+
+    def read(source: Path, enc: str) -> None:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _csv AS SELECT * FROM read_csv(
+            {_sql_str(str(source))}, delim={_sql_str(delim)}, header=false, skip={index + 1},
+            columns={columns}, all_varchar=true, null_padding=true, strict_mode=false,
+            auto_detect=false, quote='"', escape='"', encoding={_sql_str(enc)})""")
+
+    try:
+        if encoding == "utf-16-be":
+            raise UnicodeError  # DuckDB reads UTF-16 little-endian only
+        # DuckDB's Latin-1 is Windows-1252 without the bytes 0x80-0x9F (it stops on those)
+        read(path, "latin-1" if encoding == "cp1252" else encoding)
+    except (duckdb.InvalidInputException, UnicodeError) as exc:
+        if isinstance(exc, duckdb.InvalidInputException) and "encoded" not in str(exc):
+            raise
+        fd, name = tempfile.mkstemp(prefix="sabueso-", suffix=".csv")
+        os.close(fd)
+        try:
+            _transcode(path, encoding, Path(name))
+            read(Path(name), "utf-8")  # the staged table is a copy: the file can go
+        finally:
+            os.unlink(name)
+        if encoding == "utf-8":
+            encoding = "utf-8+cp1252"  # a non-UTF-8 line past the sample
     # no trimming here (it would cost as much as reading): every use of a field cleans it
     picks = ", ".join((f"c{found[f]}" if f in found else "NULL::VARCHAR") + f' AS "{f}"'
                       for f in fields)
