@@ -132,3 +132,100 @@ def test_any_encoding_reads_back_the_cell_names(tmp_path: Path, names: list[str]
     assert out.rows_kept == len(names) and rejects == []
     assert [e[9] for e in events] == [n.upper() for n in names]
     assert [e[0] for e in events] == list(range(2, len(names) + 2))
+
+
+# --- header names ---------------------------------------------------------------------------
+
+def test_header_variants_of_the_region_name_their_fields() -> None:
+    from sabueso.telephony.columns import match_headers
+
+    seen = {"NUM. DESTINO": "b", "Num Destino": "b", "Número de destino": "b",
+            "Numero de origen": "a", "Número llamante": "a", "Número llamado": "b",
+            "Originating Number": "a", "Terminating Number": "b",
+            "Número de teléfono": "line", "Número consultado": "line",
+            "LAC-CI": "cell", "LAC/CI": "cell", "Cell Site": "cell", "Site ID": "cell",
+            "ECGI": "cell", "BTS origen": "cell", "Tiempo (seg)": "duration",
+            "Call Duration (sec)": "duration", "Seconds": "duration", "Tiempo aire": "duration",
+            "Event Date": "date", "Seizure Time": "datetime", "Tipo de tráfico": "direction",
+            "Entrante/Saliente": "direction", "E/S": "direction", "In/Out": "direction"}
+    for header, want in seen.items():
+        assert list(match_headers([header], None)) == [want], header
+
+
+def test_salvadoran_num_origen_num_destino_keep_the_counterpart(tmp_path: Path) -> None:
+    # "NUM. DESTINO" was not recognised: the called number was dropped without a word
+    path = tmp_path / "claro_sv.csv"
+    path.write_text("\ufeffMSISDN,NUM. ORIGEN,NUM. DESTINO,FECHA_HORA,DURACION,SENTIDO,CGI\n"
+                    "70123456,70123456,76543210,2026-11-13 19:58:12,95,S,706-01-1234-56789\n"
+                    "70123456,76543210,70123456,2026-11-13 20:00:00,12,E,706-01-1234-56789\n",
+                    encoding="utf-8")
+    _out, layout, events, _ = _read(path, region="SV", tz="America/El_Salvador")
+    assert layout["parts"][0]["columns"]["b"] == "NUM. DESTINO"
+    assert [(e[1], e[2], e[3]) for e in events] == [
+        ("+50370123456", "+50376543210", "out"), ("+50370123456", "+50376543210", "in")]
+
+
+def test_spanish_us_and_honduran_headers_import(tmp_path: Path) -> None:
+    # each of these stopped with "required columns missing (a|line)"
+    files = {
+        "es.csv": ("ES", "Europe/Madrid",
+                   "Número llamante;Número llamado;Fecha inicio;Hora inicio;Duración;"
+                   "Tipo de llamada\n612345678;698765432;13/11/2026;19:58:12;95;Saliente\n"),
+        "us.csv": ("US", "America/New_York",
+                   "Originating Number,Terminating Number,Date,Time,Duration (min:sec),"
+                   "Call Direction,Cell Site\n"
+                   "(202) 555-0147,(202) 555-0183,11/13/2026,7:58 PM,1:35,MO,123\n"),
+        "hn.csv": ("HN", "America/Tegucigalpa",
+                   "Número de teléfono;Número destino;Fecha de inicio;Hora de inicio;"
+                   "Duración en segundos;Tipo de servicio;Tipo de tráfico;LAC-CI\n"
+                   "99887766;33445566;13/11/2026;19:58:12;95;SMS;Entrante;1234-5678\n"),
+    }
+    got = {}
+    for name, (region, tz, text) in files.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        out, _layout, events, _ = _read(path, region=region, tz=tz)
+        assert out.rows_kept == 1, name
+        got[name] = events[0][1:8]
+    assert got["es.csv"] == ("+34612345678", "+34698765432", "out", "voice",
+                             datetime(2026, 11, 13, 18, 58, 12), 95, None)
+    assert got["us.csv"] == ("+12025550147", "+12025550183", "out", "voice",
+                             datetime(2026, 11, 14, 0, 58), 95, None)
+    assert got["hn.csv"] == ("+50499887766", "+50433445566", "in", "sms",
+                             datetime(2026, 11, 14, 1, 58, 12), 95, None)
+    with_cell = _read(tmp_path / "hn.csv", region="HN", tz="America/Tegucigalpa")[2]
+    assert with_cell[0][9] == "1234-5678"
+
+
+def test_end_date_column_is_not_the_date_of_the_record(tmp_path: Path) -> None:
+    # "Fecha fin" was taken as the date by its prefix and joined to "Hora inicio": a call
+    # that crossed midnight was put a day late
+    path = tmp_path / "fin.csv"
+    path.write_text("Numero A;Numero B;Fecha inicio;Hora inicio;Fecha fin;Hora fin\n"
+                    "55550147;55550183;13/11/2026;23:59:00;14/11/2026;00:01:00\n",
+                    encoding="utf-8")
+    _out, layout, events, _ = _read(path)
+    assert "Fecha fin" not in layout["parts"][0]["columns"].values()
+    assert events[0][5] == datetime(2026, 11, 14, 5, 59)  # 23:59 in Guatemala (UTC-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(start_date=st.sampled_from(["Fecha inicio", "Fecha", "START_DATE", "Fecha de inicio",
+                                   "Date"]),
+       start_time=st.sampled_from(["Hora inicio", "Hora", "START_TIME", "Hora de inicio",
+                                   "Time", "Inicio"]),
+       end=st.lists(st.sampled_from(["Fecha fin", "Hora fin", "Fecha final", "Hora final",
+                                     "Fecha de finalización", "Hora de fin", "END_DATE",
+                                     "END_TIME", "Date End", "Time End", "Fecha cierre"]),
+                    max_size=4, unique=True),
+       seed=st.randoms(use_true_random=False))
+def test_start_columns_are_the_instant_whatever_the_end_columns(
+        start_date: str, start_time: str, end: list[str], seed: Any) -> None:
+    from sabueso.telephony.columns import match_headers
+
+    headers = ["Numero A", start_date, start_time, *end]
+    seed.shuffle(headers)
+    found = {k: headers[i] for k, i in match_headers(headers, None).items()}
+    assert found.get("date", found.get("datetime")) == start_date
+    assert found.get("time") == start_time
+    assert not set(end) & set(found.values())

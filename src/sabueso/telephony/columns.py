@@ -20,31 +20,42 @@ from sabueso.core.errors import InputError
 # canonical field -> folded header names seen in productions (research note §2.1)
 CDR_ALIASES: dict[str, tuple[str, ...]] = {
     "line": ("telefono", "numeroprincipal", "msisdn", "targetno", "target", "targetnumber",
-             "lineaobjetivo", "numeroobjetivo", "linea", "numeroinvestigado", "abonado"),
+             "lineaobjetivo", "numeroobjetivo", "linea", "numeroinvestigado", "abonado",
+             "numerodetelefono", "numerotelefonico", "numeroconsultado", "numerosolicitado",
+             "lineaconsultada", "telefonoconsultado"),
     "a": ("numeroa", "numa", "numorigen", "numeroorigen", "origen", "llamante", "callingnbr",
           "callingnumber", "callingparty", "apartynumber", "aparty", "anumber", "abonadoa",
-          "from", "caller", "telefonoorigen", "msisdna", "originnumber"),
+          "from", "caller", "telefonoorigen", "msisdna", "originnumber", "numerodeorigen",
+          "numerollamante", "originatingnumber", "originating", "origination"),
     "b": ("numerob", "numb", "dest", "destino", "numerodestino", "llamado", "bparty",
           "bpartyno", "bpartynumber", "callednbr", "callednumber", "dialeddigits", "bnumber",
           "abonadob", "to", "callee", "telefonodestino", "msisdnb", "destinationnumber",
-          "correspondentid", "otherparty"),
+          "correspondentid", "otherparty", "numdestino", "numerodedestino", "numerollamado",
+          "terminatingnumber", "terminating", "destinatario", "numerodestinatario"),
     "datetime": ("fechahora", "fechayhora", "fechahorainicio", "starttime", "calltime",
                  "datetime", "timestamp", "calldatetime", "fechainicio", "inicio",
-                 "eventtime", "eventtimestamp", "startdatetime", "datetimeutc"),
-    "date": ("fecha", "date", "calldate", "startdate", "fechallamada", "dia"),
+                 "eventtime", "eventtimestamp", "startdatetime", "datetimeutc", "seizuretime",
+                 "answertime"),
+    "date": ("fecha", "date", "calldate", "startdate", "fechallamada", "dia", "eventdate",
+             "seizuredate"),
     "time": ("hora", "time", "horainicio", "calltimeofday", "starthour", "horallamada"),
     "duration": ("duracion", "duracseg", "duracionseg", "duracionsegundos", "dur", "durs",
                  "segundos", "duration", "callduration", "durationsec", "durationseconds",
-                 "durationsecs", "duracionss"),
+                 "durationsecs", "duracionss", "tiempo", "segs", "seconds", "elapsedtime",
+                 "tiempoaire", "tiempodeconversacion", "tiempodellamada", "tiemposeg",
+                 "tiemposegundos", "tiempoenseg", "tiempoensegundos"),
     "type": ("tipo", "tipodellamada", "tipollamada", "tipoevento", "tiporegistro", "servicio",
              "serv", "type", "calltype", "eventtype", "recordtype", "interaction", "toc",
              "service"),
-    "direction": ("direction", "sentido", "direccion", "mr", "calldirection"),
+    "direction": ("direction", "sentido", "direccion", "mr", "calldirection", "tipodetrafico",
+                  "trafico", "entrantesaliente", "salienteentrante", "es", "inout"),
     "imei": ("imei", "imeia", "numaimei", "imeiesn", "imeiabonado", "handset"),
     "imsi": ("imsi", "imsia", "numaimsi", "imsimin", "mobilesubscriberidentity"),
     "cell": ("celda", "idcelda", "cellid", "cell", "firstcgi", "1stcell", "cgi", "antena",
              "radiobase", "celdainicio", "firstcell", "celdainicial", "antennaid", "sitio",
-             "bts", "cellidentity", "eci", "towerid", "celltowerid"),
+             "bts", "cellidentity", "eci", "towerid", "celltowerid", "lacci", "laccid",
+             "cellsite", "cellsiteid", "siteid", "ecgi", "cellglobalidentity", "celltower",
+             "torre"),
     # the serving cell's coordinates written on each record (Mexican sabanas, some dumps)
     "lat": ("latitud", "latitude", "lat", "lata", "latitudcelda", "firstcgilat"),
     "lon": ("longitud", "longitude", "lon", "long", "lona", "longitudcelda", "firstcgilong"),
@@ -143,26 +154,60 @@ def match_headers(headers: list[str], mapping: Mapping | None,
             if name in found:
                 continue
             for i, f in enumerate(folded):
-                if i not in taken and f.startswith(starts):
+                if i not in taken and f.startswith(starts) and not (
+                        name in ("datetime", "date", "time") and _ends(f, starts)):
                     found[name] = i
                     taken.add(i)
                     break
+        # "START_DATE" + "START_TIME", "Fecha" + "Inicio", "Fecha inicio" + "Start time": the
+        # stamp without a date word holds the time of day (or a whole stamp, whose time is then
+        # taken with the date column's date)
+        if "time" not in found and "datetime" in found:
+            if not _dated(folded[found["datetime"]]):
+                if "date" in found:
+                    found["time"] = found.pop("datetime")
+            elif "date" not in found:
+                stamps = set(aliases["datetime"])
+                for i, f in enumerate(folded):
+                    if i not in taken and not _dated(f) and (f in stamps or (
+                            f.startswith(CDR_PREFIXES["datetime"])
+                            and not _ends(f, CDR_PREFIXES["datetime"]))):
+                        found["date"] = found.pop("datetime")
+                        found["time"] = i
+                        break
     return found
+
+
+def _dated(folded: str) -> bool:
+    return any(w in folded for w in ("fecha", "date", "dia", "timestamp"))
+
+
+_END = re.compile(r"(?:de|del)?(?:fin|final|end|termin|cierre|colgado)")
+
+
+def _ends(folded: str, starts: tuple[str, ...]) -> bool:
+    """Whether a date or time header names the end of the event (``Fecha fin``, ``Hora de
+    finalización``, ``DATE_END``): not the instant of the record."""
+    rest = folded[len(next(s for s in starts if folded.startswith(s))):]
+    return bool(_END.match(rest))
 
 
 # second pass, for headers no exact name matched: the start of the folded name
 CDR_PREFIXES: dict[str, tuple[str, ...]] = {
-    "a": ("numeroa", "numa", "numeroorigen", "calling", "aparty", "anumber"),
-    "b": ("numerob", "numb", "numerodestino", "called", "bparty", "bnumber", "dialed"),
+    "a": ("numeroa", "numa", "numeroorigen", "calling", "aparty", "anumber", "numorigen",
+          "numerodeorigen", "numerollamante", "originating"),
+    "b": ("numerob", "numb", "numerodestino", "called", "bparty", "bnumber", "dialed",
+          "numdestino", "numerodedestino", "numerollamado", "terminating"),
     "datetime": ("fechahora", "fechayhora", "datetime", "timestamp", "starttime"),
     "date": ("fecha", "date"),
     "time": ("hora", "time"),
-    "duration": ("durac", "duration", "segundos"),
+    "duration": ("durac", "duration", "segundos", "callduration"),
     "type": ("tipo", "calltype", "eventtype"),
     "direction": ("sentido", "direccion", "direction"),
     "imei": ("imei",),
     "imsi": ("imsi",),
-    "cell": ("celda", "cellid", "cgi", "radiobase", "antena", "idcelda"),
+    "cell": ("celda", "cellid", "cgi", "radiobase", "antena", "idcelda", "lacci", "cellsite",
+             "bts", "ecgi"),
     "lat": ("latitud", "latitude"),
     "lon": ("longitud", "longitude"),
 }
