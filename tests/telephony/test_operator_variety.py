@@ -229,3 +229,58 @@ def test_start_columns_are_the_instant_whatever_the_end_columns(
     assert found.get("date", found.get("datetime")) == start_date
     assert found.get("time") == start_time
     assert not set(end) & set(found.values())
+
+
+# --- dates and times ------------------------------------------------------------------------
+
+_ES = ["ENE", "FEB", "MAR", "ABR", "MAY", "JUN", "JUL", "AGO", "SEP", "OCT", "NOV", "DIC"]
+_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_ES_LONG = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+            "septiembre", "octubre", "noviembre", "diciembre"]
+
+
+def _forms(t: datetime) -> dict[str, tuple[str, str]]:
+    """(header line, value) of one local instant in the forms switches and databases write."""
+    h12 = (t.hour % 12) or 12
+    ap = "PM" if t.hour >= 12 else "AM"
+    mon = _ES[t.month - 1] if t.month % 2 else _EN[t.month - 1].upper()
+    return {
+        "compact": ("FECHA_HORA", t.strftime("%Y%m%d%H%M%S")),
+        "compact_t": ("FECHA_HORA", t.strftime("%Y%m%dT%H%M%S")),
+        "compact_split": ("START_DATE;START_TIME", t.strftime("%Y%m%d;%H%M%S")),
+        "oracle": ("FECHA_HORA", f"{t.day:02d}-{mon}-{t.year % 100:02d} {h12:02d}."
+                                 f"{t.minute:02d}.{t.second:02d}.000000 {ap}"),
+        "spanish_words": ("Fecha y hora", f"{t.day} de {_ES_LONG[t.month - 1]} de {t.year} "
+                                          f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}"),
+        "english_mdy": ("Date/Time", f"{_EN[t.month - 1]} {t.day}, {t.year} {h12}:{t.minute:02d}"
+                                     f":{t.second:02d} {ap}"),
+        "mon_split": ("Fecha;Hora", f"{t.day:02d}-{_EN[t.month - 1].lower()}-{t.year};"
+                                    f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}"),
+    }
+
+
+def test_switch_and_database_date_forms_are_read(tmp_path: Path) -> None:
+    # compact YYYYMMDDHHMMSS, Oracle's 13-NOV-26 07.58.12.000000 PM and months by name were
+    # all "unreadable date or time": nothing imported
+    local = datetime(2026, 11, 13, 19, 58, 12)
+    for name, (header, value) in _forms(local).items():
+        path = tmp_path / f"{name}.csv"
+        path.write_text(f"Numero A;Numero B;{header}\n55550147;55550183;{value}\n",
+                        encoding="utf-8")
+        out, _layout, events, rejects = _read(path)
+        assert rejects == [] and out.rows_kept == 1, (name, value, rejects)
+        assert events[0][5] == datetime(2026, 11, 14, 1, 58, 12), (name, value)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(local=st.datetimes(datetime(2000, 1, 1), datetime(2037, 12, 31)).map(
+    lambda d: d.replace(microsecond=0)), form=st.sampled_from(sorted(_forms(datetime.now()))))
+def test_any_instant_in_those_forms_reads_back(tmp_path: Path, local: datetime,
+                                               form: str) -> None:
+    header, value = _forms(local)[form]
+    path = tmp_path / "p.csv"
+    path.write_text(f"Numero A;Numero B;{header}\n55550147;55550183;{value}\n",
+                    encoding="utf-8")
+    _out, _layout, events, rejects = _read(path, tz="UTC")
+    assert rejects == [] and events[0][5] == local, (value, rejects)

@@ -22,10 +22,46 @@ from sabueso.telephony.phones import canonical, sql_fast
 from sabueso.telephony.store import SUMMARIES
 
 _TS = (r"^\s*(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4}))"
-       r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,](\d{1,6}))?\s*([AaPp])?\.?\s?(?:[Mm]\.?)?)?"
+       r"(?:[ T]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:[.,](\d{1,6}))?\s*([AaPp])?\.?\s?"
+       r"(?:[Mm]\.?)?)?"
        r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?\s*$")
 _TS_NAMES = "['y1','m1','d1','p1','p2','y2','hh','mi','ss','fr','ap','off']"
 _SERIAL = r"^\d{5}(\.\d+)?$"
+# months by name (Oracle's 13-NOV-26, 13 de noviembre de 2026, Nov 13, 2026): Spanish, English
+_MONTHS = ("['ene','feb','mar','abr','may','jun','jul','ago','sep','oct','nov','dic']",
+           "['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','dec']")
+_DAY_MON = (r"^\s*(\d{1,2})[-/ .]+(?:de\s+)?([A-Za-z]{3,})\.?[-/ .,]+(?:de\s+)?(\d{4}|\d{2})"
+            r"(\s.*)?$")
+_MON_DAY = r"^\s*([A-Za-z]{3,})\.?\s+(\d{1,2}),?\s+(\d{4})(\s.*)?$"
+
+
+def _month_sql(name: str) -> str:
+    three = f"lower(left({name}, 3))"
+    return (f"greatest(coalesce(list_position({_MONTHS[0]}, {three}), 0), coalesce("
+            f"list_position({_MONTHS[1]}, {three}), 0), CASE WHEN {three} = 'set' THEN 9 "
+            "ELSE 0 END)")
+
+
+def _plain_sql(txt: str) -> str:
+    """``txt`` with a month written by name, or a compact ``YYYYMMDD[HHMMSS]`` (switch
+    records), rewritten as ``YYYY-MM-DD`` (and ``HH:MM:SS``) for ``_TS``; other text as it is.
+    These forms fix the order of day and month whatever the file's order is."""
+    dm = f"regexp_extract({txt}, '{_DAY_MON}', ['d', 'mon', 'y', 'rest'])"
+    md = f"regexp_extract({txt}, '{_MON_DAY}', ['mon', 'd', 'y', 'rest'])"
+    compact = (f"regexp_replace(regexp_replace(regexp_replace({txt}, "
+               r"'^\s*((?:19|20)\d{2})(\d{2})(\d{2})[ T]?(\d{2})(\d{2})(\d{2})(\s.*)?$', "
+               r"'\1-\2-\3 \4:\5:\6\7'), "
+               r"'^\s*((?:19|20)\d{2})(\d{2})(\d{2})(\s.*)?$', '\1-\2-\3\4'), "
+               r"'^(\S+[ T])(\d{2})(\d{2})(\d{2})$', '\1\2:\3:\4')")
+
+    def build(m: str) -> str:
+        year = f"(CASE WHEN length({m}.y) = 2 THEN '20' || {m}.y ELSE {m}.y END)"
+        return (f"{year} || '-' || {_month_sql(m + '.mon')}::VARCHAR || '-' || {m}.d || "
+                f"coalesce({m}.rest, '')")
+
+    return (f"(CASE WHEN NOT regexp_matches({txt}, '[A-Za-z]{{3}}') THEN {compact} "
+            f"WHEN {_month_sql(dm + '.mon')} > 0 THEN {build(dm)} "
+            f"WHEN {_month_sql(md + '.mon')} > 0 THEN {build(md)} ELSE {txt} END)")
 
 OUT_WORDS = {"saliente", "sal", "out", "outgoing", "mo", "moc", "originating", "originado",
              "enviado", "enviada", "sent", "smsmo", "salida", "realizada", "emitida"}
@@ -376,7 +412,7 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
              f0 AS (SELECT p.*, {fast_ts} AS fts0 FROM p),
              f AS (SELECT f0.*, CASE WHEN year(fts0) >= 1900 THEN fts0 END AS fts FROM f0),
              q AS (SELECT f.*, CASE WHEN fts IS NULL THEN
-                          regexp_extract(txt, '{_TS}', {_TS_NAMES}) END AS m FROM f)
+                          regexp_extract({_plain_sql('txt')}, '{_TS}', {_TS_NAMES}) END AS m FROM f)
         SELECT line_no, part,
         CASE WHEN l IS NOT NULL THEN l
              WHEN {tq} IS NOT NULL AND av = {tq} THEN av
