@@ -284,3 +284,63 @@ def test_any_instant_in_those_forms_reads_back(tmp_path: Path, local: datetime,
                     encoding="utf-8")
     _out, _layout, events, rejects = _read(path, tz="UTC")
     assert rejects == [] and events[0][5] == local, (value, rejects)
+
+
+# --- a zone the header declares -------------------------------------------------------------
+
+def test_a_header_that_says_utc_is_not_read_in_the_case_zone(tmp_path: Path) -> None:
+    # "Start Time (UTC)" values were read as local time in --tz: 5 hours off in New York
+    path = tmp_path / "us.csv"
+    path.write_text("Calling Number,Called Number,Start Time (UTC),Duration (sec)\n"
+                    "2025550147,2025550183,11/14/2026 00:58:12,108\n"
+                    "2025550147,2025550183,2026-11-13T19:58:12-05:00,108\n", encoding="utf-8")
+    _out, layout, events, _ = _read(path, region="US", tz="America/New_York")
+    assert layout["parts"][0]["declared_zone"] == "UTC"
+    assert [e[5] for e in events] == [datetime(2026, 11, 14, 0, 58, 12)] * 2
+    split = tmp_path / "gt.csv"
+    split.write_text("Numero A;Numero B;Fecha;Hora (GMT-6)\n"
+                     "55550147;55550183;13/11/2026;19:58:12\n", encoding="utf-8")
+    assert _read(split, tz="UTC")[2][0][5] == datetime(2026, 11, 14, 1, 58, 12)
+    local = tmp_path / "local.csv"
+    local.write_text("Numero A;Numero B;Fecha;Hora local\n"
+                     "55550147;55550183;13/11/2026;19:58:12\n", encoding="utf-8")
+    _out, layout, events, _ = _read(local)
+    assert "declared_zone" not in layout["parts"][0]
+    assert events[0][5] == datetime(2026, 11, 14, 1, 58, 12)
+
+
+def test_a_sheet_whose_header_says_gmt_minus_6(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Numero A", "Numero B", "Fecha/Hora (GMT-6)"])
+    sheet.append(["55550147", "55550183", datetime(2026, 11, 13, 19, 58, 12)])
+    sheet.append(["55550147", "55550183", "2026-11-13T19:58:12Z"])
+    path = tmp_path / "p.xlsx"
+    book.save(path)
+    _out, layout, events, _ = _read(path, tz="America/New_York")
+    assert layout["parts"][0]["declared_zone"] == "-06:00"
+    assert [e[5] for e in events] == [datetime(2026, 11, 14, 1, 58, 12),
+                                      datetime(2026, 11, 13, 19, 58, 12)]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(local=st.datetimes(datetime(2000, 1, 1), datetime(2037, 12, 31)).map(
+    lambda d: d.replace(microsecond=0)), hours=st.integers(-12, 14),
+    minutes=st.sampled_from([0, 30, 45]), word=st.sampled_from(["UTC", "GMT", "utc"]),
+    tz=st.sampled_from(["America/Guatemala", "America/Santo_Domingo", "Europe/Madrid"]))
+def test_any_declared_offset_reads_back(tmp_path: Path, local: datetime, hours: int,
+                                        minutes: int, word: str, tz: str) -> None:
+    from datetime import timedelta
+
+    sign = "-" if hours < 0 else "+"
+    header = f"Fecha y hora ({word}{sign}{abs(hours)}:{minutes:02d})" if hours or minutes \
+        else f"Fecha y hora ({word})"
+    path = tmp_path / "p.csv"
+    path.write_text(f"Numero A;Numero B;{header}\n"
+                    f"55550147;55550183;{local:%d/%m/%Y %H:%M:%S}\n", encoding="utf-8")
+    _out, _layout, events, rejects = _read(path, tz=tz)
+    offset = timedelta(hours=abs(hours), minutes=minutes) * (-1 if hours < 0 else 1)
+    assert rejects == [] and events[0][5] == local - offset

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -162,6 +163,32 @@ def _check(path: Path, part: str, headers: list[str], found: dict[str, int], kin
             found=", ".join(h for h in headers if h) or "-")
 
 
+_DECLARED = re.compile(r"(?<![A-Za-z])(?:UTC|GMT)(?![A-Za-z])\s*(?:([+\-\u2212])\s*(\d{1,2})"
+                       r"(?::?(\d{2}))?)?", re.IGNORECASE)
+_HAS_ZONE = r"(Z|UTC|GMT|[+-]\d{2}:?\d{2})\s*$"
+
+
+def declared_zone(headers: list[str], found: dict[str, int]) -> str | None:
+    """The zone the date or time header says its values are in (``Start Time (UTC)``,
+    ``Fecha/Hora GMT-6``): ``UTC`` or an offset ``-06:00``; None when it says none."""
+    for name in ("datetime", "time", "date"):
+        if name in found:
+            m = _DECLARED.search(headers[found[name]])
+            if m:
+                if not m.group(1):
+                    return "UTC"
+                sign = "-" if m.group(1) in "-\u2212" else "+"
+                return f"{sign}{int(m.group(2)):02d}:{int(m.group(3) or 0):02d}"
+    return None
+
+
+def _zoned(fields: tuple[str, ...], found: dict[str, int]) -> tuple[str, ...]:
+    """The staged fields that carry the declared zone: the stamp and the time of day (the
+    date alone only when there is nothing else)."""
+    marked = tuple(f for f in ("datetime", "time") if f in found)
+    return marked or tuple(f for f in ("date",) if f in found and f in fields)
+
+
 def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -211,15 +238,30 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None
         if encoding == "utf-8":
             encoding = "utf-8+cp1252"  # a non-UTF-8 line past the sample
     # no trimming here (it would cost as much as reading): every use of a field cleans it
-    picks = ", ".join((f"c{found[f]}" if f in found else "NULL::VARCHAR") + f' AS "{f}"'
-                      for f in fields)
+    # a stamp whose header declares its zone carries it (unless the value has its own)
+    zone = declared_zone(headers, found)
+    zoned = _zoned(fields, found) if zone else ()
+
+    def pick(f: str) -> str:
+        if f not in found:
+            return "NULL::VARCHAR"
+        c = f"c{found[f]}"
+        if f in zoned:
+            return (f"CASE WHEN regexp_matches({c}, '{_HAS_ZONE}') THEN {c} "
+                    f"ELSE {c} || ' ' || {_sql_str(zone or '')} END")
+        return c
+
+    picks = ", ".join(pick(f) + f' AS "{f}"' for f in fields)
     # the staged rows are a view: the text is read once, and rowid is the data row's order
     used = ", ".join(f"c{i}" for i in sorted(set(found.values())))
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT "
                 f"(rowid + {index + 2})::INTEGER AS line_no, '' AS part, {picks} FROM _csv "
                 f"WHERE coalesce({used}) IS NOT NULL")  # blank lines are not records
-    return Layout("csv", encoding, delim, [{"part": "", "header_line": index + 1,
-                                           "columns": {f: headers[i] for f, i in found.items()}}])
+    part: dict[str, Any] = {"part": "", "header_line": index + 1,
+                            "columns": {f: headers[i] for f, i in found.items()}}
+    if zone:
+        part["declared_zone"] = zone
+    return Layout("csv", encoding, delim, [part])
 
 
 def _cell_text(value: Any) -> str | None:
@@ -238,6 +280,12 @@ def _cell_text(value: Any) -> str | None:
         total = int(value.total_seconds())
         return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
     return str(value).strip() or None
+
+
+def _with_zone(text: str | None, zone: str | None) -> str | None:
+    if text is None or zone is None or re.search(_HAS_ZONE, text):
+        return text
+    return text + " " + zone
 
 
 def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None, table: str,
@@ -270,8 +318,12 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | Non
         if missing_required(found, kind):
             first_failure = first_failure or (name, headers, found)
             continue
-        data = [[index + 2 + n, name] + [_cell_text(r[found[f]]) if f in found
-                                         and found[f] < len(r) else None for f in fields]
+        zone = declared_zone(headers, found)
+        zoned = _zoned(fields, found) if zone else ()
+        data = [[index + 2 + n, name] + [
+                    (_with_zone(_cell_text(r[found[f]]), zone) if f in zoned
+                     else _cell_text(r[found[f]]))
+                    if f in found and found[f] < len(r) else None for f in fields]
                 for n, r in enumerate(rows[index + 1:])]
         data = [r for r in data if any(v is not None for v in r[2:])]
         if data:
@@ -286,7 +338,8 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | Non
             con.execute("INSERT INTO _csv SELECT * FROM _sheet")
             con.unregister("_sheet")
         layout.parts.append({"part": name, "header_line": index + 1,
-                             "columns": {f: headers[i] for f, i in found.items()}})
+                             "columns": {f: headers[i] for f, i in found.items()},
+                             **({"declared_zone": zone} if zone else {})})
     if not layout.parts:
         if first_failure:
             _check(path, first_failure[0], first_failure[1], first_failure[2], kind)
