@@ -34,7 +34,8 @@ def test_demo_show_prints_case_evidence_log_and_verification(env: Env) -> None:
                  "Entidades", "+50255550183", "ventas.colibri@example.com",
                  "Chats de DEMO-COLIBRI", "Colibrí Pedidos GT (ficticio)", "Mensajes de",
                  "$.messages[2]", "[create_channel]", "Cliente Demo",
-                 "Registros de llamadas del teléfono +50255550147"):
+                 "Registros de llamadas del teléfono +50255550147", "cambio de SIM o línea",
+                 "relevo de línea"):
         assert text in res.out, text
 
 
@@ -69,3 +70,15 @@ def test_analyses_of_call_records_are_recorded_as_views(env: Env) -> None:
     assert log[0]["details"]["numbers"] == ["+50255550147"]
     assert log[1]["details"] == {"numbers": ["+50255550147", "+50255550183"], "min": 2}
     assert log[4]["details"]["args"][0] == ["zona-18", "zona-12"]
+
+
+def test_demo_call_records_show_the_handset_taken_by_a_new_line(env: Env) -> None:
+    """The seller's handset takes a new line, which calls the seller's contacts once the
+    seller's line falls silent: ``phone swaps`` finds both, exactly."""
+    env.ok("demo", "--json")
+    rows = env.ok("phone", "swaps", "DEMO-COLIBRI", "--json").json()["rows"]
+    assert [(r["kind"], r["subject"], r["old"], r["new"], r["at"], r["detail"]) for r in rows] == [
+        ("sim_change", "356938035643809", "+50255550147 / 704010000001470",
+         "+50255550388 / 704010000003880", "2026-11-08T16:02:11.000000Z", None),
+        ("takeover", "+50255550147", "+50255550147", "+50255550388",
+         "2026-11-08T16:02:11.000000Z", "2/3")]

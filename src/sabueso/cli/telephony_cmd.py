@@ -69,8 +69,12 @@ def show_result(result: Any, tz: str, title: str) -> None:
     table = Table(title=title)
     for col in result.columns:
         table.add_column(t(f"telephony.col.{col}"), overflow="fold")
+    # the kind of a change (``phone swaps``) in the reader's language; exports keep the codes
+    kinds = [i for i, col in enumerate(result.columns) if col == "kind"] \
+        if result.analysis == "swaps" else []
     for row in result.rows:
-        table.add_row(*(_show_value(v, tz) for v in row))
+        table.add_row(*(t(f"telephony.swap.{v}") if i in kinds else _show_value(v, tz)
+                        for i, v in enumerate(row)))
     console.print(table)
     summary = result.extra.get("summary")
     if summary:
