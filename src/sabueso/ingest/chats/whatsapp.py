@@ -50,6 +50,7 @@ from sabueso.ingest.chats.whatsapp_headers import (
 from sabueso.ingest.chats.whatsapp_phrases import (
     DELETED,
     EDIT_MARKERS,
+    SystemLine,
     attachment_of,
     colon_system_line,
     is_encryption_notice,
@@ -61,8 +62,10 @@ from sabueso.ingest.textbase import DecodedText, decode_bytes
 __all__ = ["CHAT_KEY", "FORMATS", "VERSION", "chat_member", "match", "parse_binary",
            "parse_whatsapp"]
 
-VERSION = "2"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as such; a media
+VERSION = "3"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as such; a media
 #                  line with trailing spaces or marks ("imagen omitida ") is one
+#              3: iOS group lines under a later subject, or in words not in the tables,
+#                 are system lines (were messages from an account named like the group)
 CHAT_KEY = "wa:chat"
 
 _PHONE = re.compile(r"\+\d[\d \-()\u00a0]{4,}\d")
@@ -77,6 +80,7 @@ _IN_HOUR = {f"{m:02d}{sec:02d}": timedelta(minutes=m, seconds=sec)
             for m in range(60) for sec in range(60)}
 _IN_HOUR.update({f"{m:02d}": timedelta(minutes=m) for m in range(60)})
 _UNPARSED = "chat.unparsed.before_first_message"
+_GROUP_NOTE = SystemLine("system", None, None)
 
 
 # --------------------------------------------------------------------------- public API
@@ -203,6 +207,9 @@ class _Reader:
         self.di, self.mi, self.yi = order.index("d"), order.index("m"), order.index("y")
         self.offsets: dict[tuple[int, int, int, int], timedelta | None] = {}
         self.last_hour: tuple[int, int, int, int] | None = None  # when the offset changes
+        # The names the group's own lines are written under (iOS: "Group: \u200eAna left"):
+        # the title, then each new subject, which later lines carry.
+        self.group_names: set[str] = {found.title} if found.title else set()
 
     def read(self, text: TextSource) -> Iterator[ChatEvent]:
         shape = self.found.shape
@@ -306,7 +313,8 @@ class _Reader:
         sl = None
         if raw:
             shown = strip_marks(raw).strip()
-            special = "\"" in raw or "“" in raw or "«" in raw or shown == self.found.title
+            special = ("\"" in raw or "“" in raw or "«" in raw or shown == self.found.title
+                       or shown in self.group_names)
             if special:
                 if "\"" in raw or "“" in raw or "«" in raw:
                     sl = colon_system_line(raw, body)
@@ -316,6 +324,14 @@ class _Reader:
                     return
                 elif text[:1] == "\u200e":
                     sl = system_line(text)  # iOS: the group's own lines carry its name
+                    if sl is None and self.found.group and self._group_note(text):
+                        sl = _GROUP_NOTE  # a line of the group's in words not known yet
+            elif text[:1] == "\u200e" and self.found.group:
+                # iOS: a group line under a name not known as the group's (no notice gave
+                # the title); a person's line never starts with a mark and a system phrase
+                sl = system_line(text)
+                if sl is not None and sl.service != "encryption_notice":
+                    self.group_names.add(shown)
             if sl is None:
                 key = self._account(raw)
                 if special:
@@ -338,12 +354,23 @@ class _Reader:
         else:
             sl = system_line(body)
         actor = None  # a system line's actor, when it names one, is its sender
+        if sl is not None and sl.service == "subject_changed" and sl.arg:
+            self.group_names.add(strip_marks(sl.arg).strip())
         if sl is not None and sl.actor is not None:
             actor = self.accounts.get(sl.actor) or self._account(sl.actor)
             yield from self.new
             self.new.clear()
         yield Message(CHAT_KEY, ordinal, locator, actor, sent_at, dt, self.zone, body,
                       "service", sl.service if sl is not None else "system")
+
+    @staticmethod
+    def _group_note(text: str) -> bool:
+        """Whether a marked line under the group's name is the group's own (a settings
+        change, a notice) rather than a member named like the group sending media or a
+        deleted message."""
+        clean = strip_marks(text).strip()
+        return (bool(clean) and text not in DELETED and not text.endswith(EDIT_MARKERS)
+                and attachment_of(text, {}) is None)
 
     def _account(self, raw: str) -> str:
         shown = strip_marks(raw).strip()

@@ -1,0 +1,110 @@
+"""Chat exports in shapes the other tests do not write (a robustness probe against exports not
+seen before): iOS group lines after the group is renamed, Spanish and Portuguese system lines
+whose actor sits before a full stop, attachment names in another Unicode normal form, Telegram
+fields that used to be dropped. Everything here is invented."""
+
+from __future__ import annotations
+
+import io
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sabueso.ingest.chats.model import Account, ChatEvent, Message
+from sabueso.ingest.chats.whatsapp import parse_whatsapp
+
+LRM, LRE, PDF, NN, NB = "\u200e", "\u202a", "\u202c", "\u202f", "\u00a0"
+
+
+def wa(text: str, **kw: object) -> list[ChatEvent]:
+    return list(parse_whatsapp(io.StringIO(text, newline=""), zone="America/Guatemala",
+                               **kw))  # type: ignore[arg-type]
+
+
+def msgs(events: list[ChatEvent]) -> list[Message]:
+    return [e for e in events if isinstance(e, Message)]
+
+
+def account_keys(events: list[ChatEvent]) -> set[str]:
+    return {e.key for e in events if isinstance(e, Account)}
+
+
+# --------------------------------------------------------------------------- iOS group lines
+
+IOS_RENAMED = (
+    f"[15/03/2024, 10:00:00] Grupo Norte: {LRM}As mensagens e as chamadas são protegidas com a "
+    "criptografia de ponta a ponta.\n"
+    f"[15/03/2024, 10:00:01] Grupo Norte: {LRM}Zé criou o grupo “Grupo Norte”\n"
+    f"[15/03/2024, 10:00:02] Grupo Norte: {LRM}Zé mudou o nome do grupo de “Grupo Norte” para "
+    "“Entregas SP”\n"
+    f"[15/03/2024, 10:00:03] Entregas SP: {LRM}Zé adicionou {LRE}+55 11 91234-5678{PDF}\n"
+    f"[15/03/2024, 10:00:04] Entregas SP: {LRM}Zé alterou as configurações do grupo para "
+    "permitir que somente admins enviem mensagens\n"
+    f"[15/03/2024, 10:00:05] {LRE}+55 11 91234-5678{PDF}: bom dia\n"
+    f"[15/03/2024, 10:00:06] Entregas SP: {LRM}{LRE}+55 11 91234-5678{PDF} mudou para "
+    f"{LRE}+55 11 99876-5432{PDF}\n"
+    f"[15/03/2024, 10:00:07] Entregas SP: {LRM}{LRE}+55 11 99876-5432{PDF} saiu\n"
+)
+
+
+def test_ios_group_lines_after_a_rename_are_system_lines_not_a_member() -> None:
+    events = wa(IOS_RENAMED)
+    got = [(m.kind, m.service, m.sender) for m in msgs(events)]
+    assert got == [
+        ("service", "encryption_notice", None),
+        ("service", "create_group", "wa:name:Zé"),
+        ("service", "subject_changed", "wa:name:Zé"),
+        ("service", "invite_members", "wa:name:Zé"),
+        ("service", "system", None),  # a settings change in words not in the tables
+        ("message", None, "wa:+5511912345678"),
+        ("service", "number_changed", "wa:+5511912345678"),
+        ("service", "left", "wa:+5511998765432"),
+    ]
+    assert "wa:name:Entregas SP" not in account_keys(events)
+    change = msgs(events)[6]
+    assert "+55 11 91234-5678" in change.text and "+55 11 99876-5432" in change.text
+
+
+def test_ios_group_lines_without_the_notice_that_names_the_group() -> None:
+    events = wa(IOS_RENAMED.split("\n", 1)[1])
+    got = [(m.kind, m.service) for m in msgs(events)]
+    assert got[:3] == [("service", "create_group"), ("service", "subject_changed"),
+                       ("service", "invite_members")]
+    assert got[5:] == [("service", "number_changed"), ("service", "left")]
+    assert account_keys(events) == {"wa:name:Zé", "wa:+5511912345678", "wa:+5511998765432"}
+
+
+def test_ios_personal_chat_named_like_its_contact_keeps_the_contacts_media() -> None:
+    # In a one-to-one chat the notice carries the contact's name: the contact's marked lines
+    # (media, calls) are theirs, not the chat's.
+    text = (f"[15/03/2024, 10:00:00] Beto: {LRM}Messages and calls are end-to-end encrypted.\n"
+            f"[15/03/2024, 10:00:01] Beto: {LRM}image omitted\n"
+            f"[15/03/2024, 10:00:02] Beto: {LRM}Missed voice call\n")
+    got = [(m.kind, m.service, m.sender) for m in msgs(wa(text))]
+    assert got[1:] == [("message", None, "wa:name:Beto"), ("message", None, "wa:name:Beto")]
+
+
+_SUBJECT = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"),
+                                 exclude_characters="\"“”«»':\u200e\u202a\u202c[]\n\r"),
+                   min_size=1, max_size=30).map(str.strip).filter(bool)
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=_SUBJECT, second=_SUBJECT, third=_SUBJECT)
+def test_property_renamed_groups_never_become_members(first: str, second: str,
+                                                      third: str) -> None:
+    """Whatever the subjects, the group's own lines under each of its names are system lines
+    and no account is made for the group."""
+    lines = [f"[01/02/2024, 09:00:00] {first}: {LRM}Messages and calls are end-to-end "
+             "encrypted.",
+             f"[01/02/2024, 09:00:01] {first}: {LRM}Ana created group “{first}”"]
+    names = [first, second, third]
+    for i, (old, new) in enumerate(itertools.pairwise(names)):
+        lines.append(f"[01/02/2024, 09:0{i + 1}:00] {old}: {LRM}Ana changed the subject from "
+                     f"“{old}” to “{new}”")
+        lines.append(f"[01/02/2024, 09:0{i + 1}:01] {new}: {LRM}Ana added Luis")
+        lines.append(f"[01/02/2024, 09:0{i + 1}:02] {new}: {LRM}Ana changed the settings")
+    events = wa("\n".join(lines) + "\n")
+    assert all(m.kind == "service" for m in msgs(events))
+    assert account_keys(events) <= {"wa:name:Ana"}
