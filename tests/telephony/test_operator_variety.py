@@ -344,3 +344,47 @@ def test_any_declared_offset_reads_back(tmp_path: Path, local: datetime, hours: 
     _out, _layout, events, rejects = _read(path, tz=tz)
     offset = timedelta(hours=abs(hours), minutes=minutes) * (-1 if hours < 0 else 1)
     assert rejects == [] and events[0][5] == local - offset
+
+
+# --- Excel-damaged numbers, footers, direction words (lead, after the probe) ---------------
+
+def test_a_number_in_scientific_notation_is_no_counterpart_and_is_flagged(
+        tmp_path: Path) -> None:
+    # Excel shows 50255550183 as 5.02556E+10 and saves it so: digits are lost. It was kept as
+    # the made-up counterpart "502556+10"; now the record has no counterpart and a warning
+    path = tmp_path / "excel.csv"
+    path.write_text("Numero A;Numero B;Fecha;Hora;Tipo\n"
+                    "55550147;5.02556E+10;13/11/2026;19:58:12;VOZ SALIENTE\n"
+                    "55550147;55550183;13/11/2026;20:00:00;Llamada originada\n"
+                    "55550921;55550147;13/11/2026;21:00:00;Llamada terminada\n",
+                    encoding="utf-8")
+    out, _layout, events, rejects = _read(path)
+    assert (out.rows_read, out.rows_kept, out.warnings) == (3, 3, 1)
+    assert [(e[0], e[1], e[2], e[3]) for e in events] == [
+        (2, "+50255550147", None, "out"), (3, "+50255550147", "+50255550183", "out"),
+        (4, "+50255550147", "+50255550921", "in")]
+    assert rejects == [(2, "warning", "b", "5.02556E+10", "number_scientific")]
+
+
+@given(st.integers(1, 9), st.integers(0, 10**6), st.sampled_from(["E+", "e+", "E", "e"]),
+       st.integers(1, 12), st.sampled_from(["", "+"]))
+def test_scientific_notation_is_never_a_number(lead: int, frac: int, mark: str, exp: int,
+                                               plus: str) -> None:
+    from sabueso.telephony.phones import canonical, scientific, to_e164
+
+    text = f"{plus}{lead}.{frac}{mark}{exp}"
+    assert scientific(text)
+    assert canonical(text, "GT") == ""
+    assert to_e164(text, "GT") is None or not text.startswith("+")
+
+
+def test_a_footer_line_is_rejected_with_its_text(tmp_path: Path) -> None:
+    # "Total de registros" under the records: rejected (not a record), with its text and a
+    # reason that says what it likely is, not an empty "unreadable date"
+    path = tmp_path / "footer.csv"
+    path.write_text("Numero A;Numero B;Fecha;Hora\n"
+                    "55550147;55550183;13/11/2026;19:58:12\n"
+                    "Total de registros: 1;;;\n", encoding="utf-8")
+    out, _layout, events, rejects = _read(path)
+    assert (out.rows_kept, out.rows_rejected) == (1, 1) and len(events) == 1
+    assert rejects == [(3, "error", "datetime", "Total de registros: 1", "no_instant")]

@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from sabueso.core.errors import InputError
-from sabueso.telephony.phones import canonical, sql_fast
+from sabueso.telephony.phones import SCIENTIFIC, canonical, sql_fast
 from sabueso.telephony.store import SUMMARIES
 
 _TS = (r"^\s*(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4}))"
@@ -64,9 +64,10 @@ def _plain_sql(txt: str) -> str:
             f"WHEN {_month_sql(md + '.mon')} > 0 THEN {build(md)} ELSE {txt} END)")
 
 OUT_WORDS = {"saliente", "sal", "out", "outgoing", "mo", "moc", "originating", "originado",
-             "enviado", "enviada", "sent", "smsmo", "salida", "realizada", "emitida"}
+             "originada", "enviado", "enviada", "sent", "smsmo", "salida", "realizada",
+             "realizado", "emitida", "emitido"}
 IN_WORDS = {"entrante", "ent", "in", "incoming", "mt", "mtc", "terminating", "terminado",
-            "recibido", "recibida", "received", "smsmt", "entrada"}
+            "terminada", "recibido", "recibida", "received", "smsmt", "entrada"}
 TRANSIT_WORDS = {"transito", "transit", "routed", "reenvio", "transfer", "forward",
                  "forwarded", "desvio"}
 
@@ -317,16 +318,26 @@ def _rejects(con: duckdb.DuckDBPyConnection, stage: str, import_id: int) -> None
     if found and found[0]:
         con.execute(f"""INSERT INTO rejects WITH r AS (
                 SELECT s.line_no, s.part, b.problems, b.imei_flag, {_TXT} AS txt,
-                       coalesce(s.a, s.b, s.line, '') AS num, s.imei, s.duration
+                       coalesce(s.a, s.b, s.line, '') AS num, s.imei, s.duration,
+                       s.line AS n_line, s.a AS n_a, s.b AS n_b
                 FROM {stage} s JOIN _bad b ON b.line_no = s.line_no AND b.part = s.part)
-            SELECT $i, line_no, part, 'error', 'datetime', txt, 'unreadable_instant'
+            -- a row with no date or time at all is often a totals line or a footer: its text
+            SELECT $i, line_no, part, 'error', 'datetime', coalesce(nullif(trim(txt), ''), num),
+                   CASE WHEN nullif(trim(txt), '') IS NULL THEN 'no_instant'
+                        ELSE 'unreadable_instant' END
               FROM r WHERE problems & 1 <> 0
             UNION ALL SELECT $i, line_no, part, 'error', 'a', num, 'no_number'
               FROM r WHERE problems & 2 <> 0
             UNION ALL SELECT $i, line_no, part, 'warning', 'imei', imei, imei_flag
               FROM r WHERE problems & 4 <> 0
             UNION ALL SELECT $i, line_no, part, 'warning', 'duration', duration,
-                   'unreadable_duration' FROM r WHERE problems & 8 <> 0""", {"i": import_id})
+                   'unreadable_duration' FROM r WHERE problems & 8 <> 0
+            UNION ALL SELECT $i, line_no, part, 'warning', col, raw, 'number_scientific'
+              FROM (SELECT line_no, part, unnest([{{'col': 'line', 'raw': n_line}},
+                                                  {{'col': 'a', 'raw': n_a}},
+                                                  {{'col': 'b', 'raw': n_b}}], recursive := true)
+                    FROM r WHERE problems & 16 <> 0)
+              WHERE regexp_full_match(raw, '{SCIENTIFIC}')""", {"i": import_id})
     con.execute("DROP TABLE _bad")
 
 
@@ -338,11 +349,15 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
     once for what must be decided first (``_survey``), once to write the records."""
     survey = _survey(con, stage)
     # numbers: distinct written values; the common forms in SQL, the rest through phonenumbers
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _num AS SELECT k, {sql_fast('k', region)} AS v
-        FROM (SELECT DISTINCT k FROM (SELECT line AS k FROM _p1 WHERE gl = 0 UNION ALL
+    # (a number in scientific notation has lost digits: no value, and a warning on its rows)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _num AS SELECT k, CASE WHEN sci THEN NULL
+            ELSE {sql_fast('k', region)} END AS v, sci
+        FROM (SELECT k, regexp_full_match(k, '{SCIENTIFIC}') AS sci FROM (
+              SELECT DISTINCT k FROM (SELECT line AS k FROM _p1 WHERE gl = 0 UNION ALL
               SELECT a FROM _p1 WHERE ga = 0 UNION ALL SELECT b FROM _p1 WHERE gb = 0)
-              WHERE k IS NOT NULL)""")
-    slow = [r[0] for r in con.execute("SELECT k FROM _num WHERE v IS NULL").fetchall()]
+              WHERE k IS NOT NULL))""")
+    slow = [r[0] for r in con.execute("SELECT k FROM _num WHERE v IS NULL AND NOT sci"
+                                      ).fetchall()]
     if slow:
         _map_table(con, "_slow", {r: (canonical(r, region) or None,) for r in slow}, ("v",))
         con.execute("UPDATE _num SET v = _slow.v FROM _slow WHERE _num.k = _slow.k")
@@ -376,8 +391,8 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
     # each import's records are stored in order of their line (a question about one line then
     # reads a row group or two); each keeps its line number, counted in the file's order by
     # the staged rows. ``problems`` marks what ``_rejects`` must report (bits: 1 no instant,
-    # 2 no number, 4 damaged IMEI, 8 unreadable duration): usually nothing, and then the file
-    # is not read a third time.
+    # 2 no number, 4 damaged IMEI, 8 unreadable duration, 16 a number in scientific notation):
+    # usually nothing, and then the file is not read a third time.
     # the staged rows may be a view over the file, whose size DuckDB cannot estimate: the
     # joins are kept as written (the small maps are the build sides, the rows stream through)
     con.execute("SET preserve_insertion_order = false")
@@ -388,10 +403,11 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
             direction, kind, ts, duration, imei, imei14, imei_flag, imsi, cell, problems)
         SELECT $import_id, $label, line_no, part, line, peer, direction, kind, ts, duration,
                imei, left(imei, 14), imei_flag, imsi, cell, problems FROM (
-        SELECT * EXCLUDE (dur), (CASE WHEN ts IS NULL THEN 1 WHEN line IS NULL THEN 2 ELSE 0 END
+        SELECT * EXCLUDE (dur, sci),
+            (CASE WHEN ts IS NULL THEN 1 WHEN line IS NULL THEN 2 ELSE 0 END
             + CASE WHEN imei_flag IN {_IMEI_WARNINGS} THEN 4 ELSE 0 END
-            + CASE WHEN duration IS NULL AND dur IS NOT NULL THEN 8 ELSE 0 END)::UTINYINT
-            AS problems
+            + CASE WHEN duration IS NULL AND dur IS NOT NULL THEN 8 ELSE 0 END
+            + CASE WHEN sci THEN 16 ELSE 0 END)::UTINYINT AS problems
         FROM (
         WITH p AS (SELECT s.line_no, s.part, s.duration AS dur, s.imei AS imei_raw,
                           regexp_full_match(s.imei, '[0-9]*') AS imei_ok,
@@ -404,6 +420,8 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
                               s.lon IS NOT NULL THEN 'LL ' || trim(s.lat) || ' ' || trim(s.lon)
                               END) AS cell,
                           {txt} AS txt, nl.v AS l, na.v AS av, nb.v AS bv,
+                          coalesce(nl.sci, FALSE) OR coalesce(na.sci, FALSE)
+                              OR coalesce(nb.sci, FALSE) AS sci,
                           coalesce(d.dir, ty.dir) AS d0, coalesce(ty.kind, 'voice') AS kind
                    FROM {stage} s LEFT JOIN _num nl ON nl.k = s.line
                    LEFT JOIN _num na ON na.k = s.a LEFT JOIN _num nb ON nb.k = s.b
@@ -448,7 +466,7 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
              WHEN length(imei_d) IN (12, 13) THEN 'leading_zero_lost'
              WHEN length(imei_d) NOT BETWEEN 14 AND 16 THEN 'not_an_imei' END AS imei_flag,
         CASE WHEN length(imsi_d) BETWEEN 14 AND 15 THEN imsi_d END AS imsi,
-        cell, dur
+        cell, dur, sci
         FROM q) ORDER BY line)""", {"import_id": import_id, "label": label})
     con.execute("RESET disabled_optimizers")
     _rejects(con, stage, import_id)

@@ -10,6 +10,10 @@ import re
 from sabueso.extract.phoneparse import parse_international, parse_national
 
 _EXCEL_FLOAT = re.compile(r"\.0+$")
+# a number a spreadsheet turned into scientific notation (5.0255E+10): digits are lost; the
+# same pattern in Python and in DuckDB (RE2), matched against the whole value
+SCIENTIFIC = r"\s*\+?[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+\s*"
+_SCIENTIFIC = re.compile(SCIENTIFIC)
 _KEEP = re.compile(r"[^0-9+*#]")
 _DR_TRUNK = frozenset({"1809", "1829", "1849"})
 _NANP_DEFAULTS = frozenset({"US", "CA", "DO", "PR"})
@@ -54,8 +58,16 @@ def to_e164(text: str, region: str | None) -> str | None:
     return None
 
 
+def scientific(text: str) -> bool:
+    """Whether ``text`` is a number a spreadsheet wrote in scientific notation."""
+    return _SCIENTIFIC.fullmatch(text) is not None
+
+
 def canonical(text: str, region: str | None) -> str:
-    """E.164 when valid, else the cleaned digits (short codes stay as written)."""
+    """E.164 when valid, else the cleaned digits (short codes stay as written); empty for a
+    number in scientific notation (its digits are lost: they are not a number to pivot on)."""
+    if scientific(text):
+        return ""
     return to_e164(text, region) or clean(text)
 
 
