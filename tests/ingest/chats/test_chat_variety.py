@@ -108,3 +108,64 @@ def test_property_renamed_groups_never_become_members(first: str, second: str,
     events = wa("\n".join(lines) + "\n")
     assert all(m.kind == "service" for m in msgs(events))
     assert account_keys(events) <= {"wa:name:Ana"}
+
+
+# --------------------------------------------------------------------------- actors of notices
+
+ANDROID_NOTICES = (
+    f"5/11/24, 8:14{NN}p.{NB}m. - Cambió tu código de seguridad con {LRE}+502 5555 1234{PDF}. "
+    "Toca para obtener más información.\n"
+    f"5/11/24, 8:15{NN}p.{NB}m. - Cambió tu código de seguridad con Dr. Pérez. Toca para "
+    "obtener más información.\n"
+    f"5/11/24, 8:16{NN}p.{NB}m. - El código de seguridad de Beto cambió. Toca para obtener más "
+    "información.\n"
+    f"5/11/24, 8:17{NN}p.{NB}m. - Beto Chávez activó los mensajes temporales. Los mensajes "
+    "nuevos desaparecerán de este chat 7 días después de su envío, excepto si se conservan.\n"
+    f"5/11/24, 8:18{NN}p.{NB}m. - Activaste los mensajes temporales. Los mensajes nuevos "
+    "desaparecerán de este chat 24 horas después de su envío.\n"
+    f"5/11/24, 8:19{NN}p.{NB}m. - Beto turned off disappearing messages.\n"
+    f"5/11/24, 8:20{NN}p.{NB}m. - Zé ativou as mensagens temporárias. Todas as novas mensagens "
+    "vão desaparecer desta conversa 7 dias após o envio.\n"
+    f"5/11/24, 8:21{NN}p.{NB}m. - O código de segurança de Zé mudou. Toque para saber mais.\n"
+)
+
+
+def test_notices_name_their_actor_before_the_full_stop() -> None:
+    events = wa(ANDROID_NOTICES)
+    got = [(m.service, m.sender) for m in msgs(events)]
+    assert got == [
+        ("security_code_changed", "wa:+50255551234"),
+        ("security_code_changed", "wa:name:Dr. Pérez"),
+        ("security_code_changed", "wa:name:Beto"),
+        ("disappearing_messages", "wa:name:Beto Chávez"),
+        ("disappearing_messages", None),  # the exporting user
+        ("disappearing_messages", "wa:name:Beto"),
+        ("disappearing_messages", "wa:name:Zé"),
+        ("security_code_changed", "wa:name:Zé"),
+    ]
+    assert "wa:name:+" not in account_keys(events)
+    phone = next(e for e in events if isinstance(e, Account) and e.key == "wa:+50255551234")
+    assert phone.phone == "+502 5555 1234"
+
+
+_NAME = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Cf"),
+                              exclude_characters="\n\r"),
+                min_size=1, max_size=25).map(str.strip).filter(
+                    lambda s: bool(s) and ". " not in s and not s.endswith("."))
+
+
+@settings(max_examples=80, deadline=None)
+@given(name=_NAME)
+def test_property_security_code_and_timer_actors_are_the_name_shown(name: str) -> None:
+    from sabueso.ingest.chats.whatsapp_phrases import system_line
+
+    for line in (f"Cambió tu código de seguridad con {name}. Toca para obtener más información.",
+                 f"Cambió tu código de seguridad con {LRE}{name}{PDF}.",
+                 f"{name} activó los mensajes temporales. Los mensajes nuevos desaparecerán."):
+        sl = system_line(line)
+        assert sl is not None
+        assert sl.actor in (name, None)  # None only for a first-person form ("Tú", "Te")
+        if sl.actor is None:
+            assert name in ("Tú", "tú", "Te", "You", "you", "Usted", "usted", "Você", "você",
+                            "Creaste", "Añadiste", "Agregaste", "Saliste", "Eliminaste",
+                            "Cambiaste", "Activaste", "Desactivaste")

@@ -62,10 +62,12 @@ from sabueso.ingest.textbase import DecodedText, decode_bytes
 __all__ = ["CHAT_KEY", "FORMATS", "VERSION", "chat_member", "match", "parse_binary",
            "parse_whatsapp"]
 
-VERSION = "3"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as such; a media
+VERSION = "4"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as such; a media
 #                  line with trailing spaces or marks ("imagen omitida ") is one
 #              3: iOS group lines under a later subject, or in words not in the tables,
 #                 are system lines (were messages from an account named like the group)
+#              4: the actor of "Cambió tu código de seguridad con X. Toca ..." is X (was "+"
+#                 for a number), of "Beto activó los mensajes temporales" Beto (was none)
 CHAT_KEY = "wa:chat"
 
 _PHONE = re.compile(r"\+\d[\d \-()\u00a0]{4,}\d")

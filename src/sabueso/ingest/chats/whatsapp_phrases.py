@@ -52,6 +52,8 @@ GROUP_SERVICES = frozenset({
 
 _Q = "[\"“”«»']"  # quotes around group subjects
 _NUM = r"\+[\d \-()\u00a0]{5,}\d"
+# what follows a name in a notice that ends with an invitation ("... con Beto. Toca para ...")
+_TAP = r"(?:\.\s+(?:Toca|Tocá|Pulsa|Haz clic|Selecciona|Obtén)\b.*)?"
 
 # (service, pattern). ``actor`` is who did it (a name or number as shown; a first-person form
 # means the exporting user); ``arg`` the object (new subject, member added, new number).
@@ -94,9 +96,11 @@ _SYSTEM_SOURCE: tuple[tuple[str, str], ...] = (
     ("number_changed", r"(?P<actor>.+?) cambió su número de teléfono.*"),
     ("number_changed", r"(?P<actor>.+?) (?:mudou|alterou) (?:seu|o) número de telefone.*"),
     ("security_code_changed", r"Your security code with (?P<actor>.+?) changed.*"),
-    ("security_code_changed", r"(?:Tu código de seguridad con (?P<actor>.+?) cambió"
-                              r"|Cambió tu código de seguridad con (?P<actor2>.+?))\b.*"),
+    ("security_code_changed", r"Tu código de seguridad con (?P<actor>.+?) cambió.*"),
+    ("security_code_changed", rf"Cambió tu código de seguridad con (?P<actor>.+?){_TAP}"),
+    ("security_code_changed", r"El código de seguridad de (?P<actor>.+?) cambió.*"),
     ("security_code_changed", r"(?:Seu|O seu) código de segurança com (?P<actor>.+?) mudou.*"),
+    ("security_code_changed", r"O código de segurança de (?P<actor>.+?) mudou.*"),
     # members added
     ("invite_members", r"(?P<actor>You) were added"),
     ("invite_members", r"(?P<actor>.+?) added (?P<arg>.+)"),
@@ -121,6 +125,10 @@ _SYSTEM_SOURCE: tuple[tuple[str, str], ...] = (
     ("remove_members", r"(?P<actor>Eliminaste) a (?P<arg>.+)"),
     ("remove_members", r"(?P<actor>.+?) (?:eliminó|expulsó) a (?P<arg>.+)"),
     ("remove_members", r"(?P<actor>.+?) removeu (?P<arg>.+)"),
+    ("disappearing_messages", r"(?P<actor>.+?) turned (?:on|off) disappearing messages.*"),
+    ("disappearing_messages", r"(?P<actor>.+?) (?:activó|desactivó) los mensajes temporales.*"),
+    ("disappearing_messages", r"(?P<actor>Activaste|Desactivaste) los mensajes temporales.*"),
+    ("disappearing_messages", r"(?P<actor>.+?) (?:ativou|desativou) as mensagens temporárias.*"),
     ("disappearing_messages", r".*(?:disappearing messages|mensajes temporales"
                               r"|mensagens temporárias).*"),
 )
@@ -164,7 +172,7 @@ def system_line(text: str) -> SystemLine | None:
 def _is_first_person_verb(word: str) -> bool:
     # Spanish second-person forms captured as the actor ("Creaste", "Saliste", "Te").
     return word in {"Creaste", "Añadiste", "Agregaste", "Saliste", "Eliminaste", "Cambiaste",
-                    "Te"}
+                    "Activaste", "Desactivaste", "Te"}
 
 
 def is_encryption_notice(text: str) -> bool:
