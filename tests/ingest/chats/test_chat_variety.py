@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
+import unicodedata
+import zipfile
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sabueso.ingest.chats.model import Account, ChatEvent, Message
+from conftest import Env
+from sabueso.ingest.chats.model import Account, Attachment, ChatEvent, Message
 from sabueso.ingest.chats.whatsapp import parse_whatsapp
 
 LRM, LRE, PDF, NN, NB = "\u200e", "\u202a", "\u202c", "\u202f", "\u00a0"
@@ -169,3 +174,54 @@ def test_property_security_code_and_timer_actors_are_the_name_shown(name: str) -
             assert name in ("Tú", "tú", "Te", "You", "you", "Usted", "usted", "Você", "você",
                             "Creaste", "Añadiste", "Agregaste", "Saliste", "Eliminaste",
                             "Cambiaste", "Activaste", "Desactivaste")
+
+
+# --------------------------------------------------------------------------- Unicode file names
+
+def _nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def test_attachment_names_link_across_unicode_forms() -> None:
+    text = (f"13/11/24, 8:03{NN}p.{NB}m. - Ana: Señor Peña.vcf (archivo adjunto)\n"
+            f"13/11/24, 8:04{NN}p.{NB}m. - Ana: {_nfd('Canción.opus')} (archivo adjunto)\n"
+            "[13/11/24, 20:05:00] x: y\n")
+    members = [_nfd("Señor Peña.vcf"), "Canción.opus", "chat.txt"]
+    got = [m.attachments for m in msgs(wa(text, members=members))]
+    assert got[0] == [Attachment(name=_nfd("Señor Peña.vcf"))]
+    assert got[1] == [Attachment(name="Canción.opus")]
+
+
+def test_zip_from_a_mac_links_accented_media_in_the_case(env: Env, tmp_path: Path) -> None:
+    chat = (f"13/11/24, 8:00{NN}p.{NB}m. - Colibrí Peña: Señor Peña.vcf (archivo adjunto)\n"
+            f"13/11/24, 8:01{NN}p.{NB}m. - Colibrí Peña: IMG-20241113-WA0001.jpg (archivo "
+            "adjunto)\n")
+    archive = tmp_path / "WhatsApp Chat - Colibrí.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(_nfd("Chat de WhatsApp con Colibrí Peña.txt"), chat.encode())
+        zf.writestr(_nfd("Señor Peña.vcf"), b"BEGIN:VCARD\nTEL:+50255557777\nEND:VCARD\n")
+        zf.writestr("IMG-20241113-WA0001.jpg", b"\xff\xd8\xff\xe0fake")
+    env.new_case("GT-1")
+    env.ok("add", "GT-1", str(archive), "--tz", "America/Guatemala")
+    rows = [json.loads(line) for line in env.ok("messages", "GT-1", "--json").out.splitlines()]
+    atts = [row["attachments"][0] for row in rows]
+    assert [a["missing"] for a in atts] == [False, False]
+    assert all(a["item"] is not None for a in atts)
+
+
+_FILE = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Cf"),
+                              exclude_characters="\n\r()<>/"),
+                min_size=1, max_size=20).map(str.strip).filter(bool)
+
+
+@settings(max_examples=80, deadline=None)
+@given(stem=_FILE, text_form=st.sampled_from(["NFC", "NFD"]),
+       zip_form=st.sampled_from(["NFC", "NFD"]))
+def test_property_a_named_file_links_whatever_the_forms(stem: str, text_form: str,
+                                                       zip_form: str) -> None:
+    name = stem + ".pdf"
+    member = unicodedata.normalize(zip_form, name)  # type: ignore[arg-type]
+    shown = unicodedata.normalize(text_form, name)  # type: ignore[arg-type]
+    text = f"13/11/24, 8:03{NN}p.{NB}m. - Ana: {shown} (archivo adjunto)\n"
+    [msg] = msgs(wa(text, members=["chat.txt", member]))
+    assert msg.attachments == [Attachment(name=member)]

@@ -29,6 +29,7 @@ read by ``whatsapp_phrases``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import BinaryIO, TextIO
@@ -62,12 +63,14 @@ from sabueso.ingest.textbase import DecodedText, decode_bytes
 __all__ = ["CHAT_KEY", "FORMATS", "VERSION", "chat_member", "match", "parse_binary",
            "parse_whatsapp"]
 
-VERSION = "4"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as such; a media
+VERSION = "5"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as such; a media
 #                  line with trailing spaces or marks ("imagen omitida ") is one
 #              3: iOS group lines under a later subject, or in words not in the tables,
 #                 are system lines (were messages from an account named like the group)
 #              4: the actor of "Cambió tu código de seguridad con X. Toca ..." is X (was "+"
 #                 for a number), of "Beto activó los mensajes temporales" Beto (was none)
+#              5: an attachment named with accents is linked to its file whatever the
+#                 Unicode form of either name (NFC in the text, NFD in a zip made on a Mac)
 CHAT_KEY = "wa:chat"
 
 _PHONE = re.compile(r"\+\d[\d \-()\u00a0]{4,}\d")
@@ -181,6 +184,9 @@ def _parse(reopen: Callable[[], TextSource], *, zone: str, name: str | None,
     member_map = {n: n for n in names}
     for n in names:
         member_map.setdefault(n.rsplit("/", 1)[-1], n)
+    for shown, n in list(member_map.items()):
+        if not shown.isascii():  # "Peña.vcf" zipped on a Mac is decomposed (NFD)
+            member_map.setdefault(unicodedata.normalize("NFC", shown), n)
     return _events(reopen, zi, name, member_map, locale)
 
 

@@ -10,6 +10,7 @@ invisible direction marks removed; the message text itself is kept exactly as ex
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -254,7 +255,13 @@ def attachment_of(first_line: str, members: Mapping[str, str]) -> Attachment | N
 
 
 def _link(shown: str, members: Mapping[str, str]) -> str:
-    return members.get(shown) or members.get(shown.rsplit("/", 1)[-1]) or shown
+    """The export's path of the file a line names (``members`` also holds the NFC form of
+    every name), else the name as shown."""
+    found = members.get(shown) or members.get(shown.rsplit("/", 1)[-1])
+    if found is None and not shown.isascii():
+        nfc = unicodedata.normalize("NFC", shown)
+        found = members.get(nfc) or members.get(nfc.rsplit("/", 1)[-1])
+    return found or shown
 
 
 def _kind_of(name: str) -> str | None:
