@@ -225,3 +225,75 @@ def test_property_a_named_file_links_whatever_the_forms(stem: str, text_form: st
     text = f"13/11/24, 8:03{NN}p.{NB}m. - Ana: {shown} (archivo adjunto)\n"
     [msg] = msgs(wa(text, members=["chat.txt", member]))
     assert msg.attachments == [Attachment(name=member)]
+
+
+# --------------------------------------------------------------------------- Telegram fields
+
+_TG_MESSAGES = [
+    {"id": 2, "type": "message", "date": "2024-11-13T20:02:00", "date_unixtime": "1731549720",
+     "from": "Colibrí", "from_id": "user111", "via_bot": "@PedidosBot", "text": "pedido listo",
+     "text_entities": [{"type": "plain", "text": "pedido listo"}],
+     "inline_bot_buttons": [[{"type": "url", "text": "Pagar",
+                              "data": "https://pay.example.com/x?id=9"}],
+                            [{"type": "callback", "text": "Otro", "data": "b3Rybw=="}]]},
+    {"id": 14, "type": "message", "date": "2024-11-13T20:14:00", "date_unixtime": "1731550440",
+     "from": "Canal Ventas", "from_id": "channel333", "author": "Admin Juan",
+     "text": "post firmado", "text_entities": []},
+    {"id": 15, "type": "message", "date": "2024-11-13T20:15:00", "date_unixtime": "1731550500",
+     "from": "Beto", "from_id": "user222", "saved_from": "Grupo Zona 1", "text": "guardado",
+     "text_entities": []},
+    {"id": 16, "type": "message", "date": "2024-11-13T20:16:00", "date_unixtime": "1731550560",
+     "from": "Beto", "from_id": "user222", "text": "", "text_entities": [],
+     "via_bot": "@gif"},
+]
+_TG_TEXTS = ["pedido listo\n[via] @PedidosBot\n[button] Pagar https://pay.example.com/x?id=9",
+             "post firmado\n[author] Admin Juan", "guardado\n[saved_from] Grupo Zona 1",
+             "[via] @gif"]
+
+
+def _tg_texts(data: bytes) -> list[str]:
+    from sabueso.ingest.chats.telegram_json import parse
+
+    return [m.text for m in msgs(list(parse(io.BytesIO(data), "result.json")))]
+
+
+def test_telegram_json_keeps_the_bot_signature_origin_and_link_buttons() -> None:
+    chat = {"name": "Ventas", "type": "private_supergroup", "id": 4444,
+            "messages": _TG_MESSAGES}
+    # tdesktop's layout (the fast path) and any other layout (the event walker)
+    fast = json.dumps(chat, ensure_ascii=False, indent=1).encode()
+    walked = json.dumps(chat, ensure_ascii=False).encode()
+    account = json.dumps({"chats": {"about": "", "list": [chat]}}, ensure_ascii=False).encode()
+    assert _tg_texts(fast) == _tg_texts(walked) == _tg_texts(account) == _TG_TEXTS
+
+
+def test_telegram_html_keeps_the_bot_a_message_came_through() -> None:
+    from sabueso.ingest.chats.telegram_html import parse
+
+    page = ('<!DOCTYPE html><html><head><meta charset="utf-8"/><title>Exported Data</title>'
+            '</head><body><div class="page_wrap"><div class="page_body chat_page">'
+            '<div class="history">\n'
+            '<div class="message default clearfix" id="message12">\n<div class="body">\n'
+            '<div class="pull_right date details" title="12.11.2024 14:03:00 UTC-06:00">\n'
+            '14:03\n</div>\n<div class="from_name">\nBeto via @PedidosBot\n</div>\n'
+            '<div class="text">\npedido listo\n</div>\n</div>\n</div>\n'
+            '</div></div></div></body></html>')
+    [msg] = msgs(list(parse(io.BytesIO(page.encode()), "messages.html")))
+    assert msg.text == "pedido listo\n[via] @PedidosBot"
+    assert msg.sender == "tg:name:Beto"
+
+
+@settings(max_examples=40, deadline=None)
+@given(bot=st.from_regex(r"@[A-Za-z][A-Za-z0-9_]{3,30}", fullmatch=True),
+       url=st.from_regex(r"https://[a-z]{1,12}\.example/[a-z0-9]{0,10}", fullmatch=True),
+       label=_NAME)
+def test_property_bot_and_button_lines_in_both_json_paths(bot: str, url: str,
+                                                          label: str) -> None:
+    msg = {"id": 1, "type": "message", "date": "2024-11-13T20:02:00",
+           "date_unixtime": "1731549720", "from": "A", "from_id": "user1", "via_bot": bot,
+           "text": "x", "text_entities": [],
+           "inline_bot_buttons": [[{"type": "url", "text": label, "data": url}]]}
+    chat = {"name": "c", "type": "personal_chat", "id": 1, "messages": [msg]}
+    want = [f"x\n[via] {bot}\n[button] {label} {url}"]
+    assert _tg_texts(json.dumps(chat, indent=1).encode()) == want
+    assert _tg_texts(json.dumps(chat).encode()) == want

@@ -14,10 +14,11 @@ blocks name the file (``href``) or say it was not included.
 Text is the displayed text: ``<br>`` is a line break, the newline and indentation the writer
 puts around a block are not part of it. Shared contacts, places and polls are appended as in
 the JSON parser (``[contact] Name +502...``), and so are the targets of links whose text hides
-them (``[link] https://...``). Service lines are written in English by
-Telegram Desktop whatever the app's language; the common ones are mapped to the JSON action
-names and their actor (``Ana invited Beto`` -> ``invite_members`` by ``Ana``), the rest are
-``unknown``. Accounts are known by display name only (``tg:name:<name>``).
+them (``[link] https://...``) and the bot a message came through (``[via] @bot``). Service
+lines are written in English by Telegram Desktop whatever the app's language; the common
+ones are mapped to the JSON action names and their actor (``Ana invited Beto`` ->
+``invite_members`` by ``Ana``), the rest are ``unknown``. Accounts are known by display name
+only (``tg:name:<name>``).
 
 The parser never fetches or runs anything: lxml's HTML parser with network access off,
 comments and processing instructions dropped, one page read element by element (iterparse) and
@@ -42,7 +43,7 @@ from sabueso.ingest.chats.telegram_common import OMITTED_HTML, PLATFORM, Account
 __all__ = ["NAME", "VERSION", "HtmlReader", "match", "page_number", "parse", "parse_pages"]
 
 NAME = "telegram-html"
-VERSION = "1"
+VERSION = "2"  # 2: the bot a message came through kept as "[via] @bot" (was dropped)
 
 _PAGE_RE = re.compile(r"^messages(\d*)\.html?$", re.IGNORECASE)
 _DATE_RE = re.compile(r"^\s*(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2}):(\d{2})"
@@ -217,6 +218,14 @@ def _name_of(from_name: Any) -> str | None:
     return name or None
 
 
+def _via_of(from_name: Any) -> str | None:
+    """The ``@bot`` of a ``from_name`` block that ends ``via @bot`` (the JSON's ``via_bot``)."""
+    if from_name is None:
+        return None
+    hit = _VIA_RE.search((from_name.text or "").strip())
+    return hit.group(0).split()[-1] if hit else None
+
+
 class HtmlReader:
     """Reads the pages of one chat; keeps the sender of the last message for ``joined``."""
 
@@ -322,6 +331,9 @@ class HtmlReader:
                                     else ([], [], False))
         if text_el is not None:
             extra[:0] = _hidden_links(text_el)
+        via = _via_of(parts.get("from_name"))
+        if via is not None:
+            extra.append(f"[via] {via}")
         if extra:
             text = "\n".join([text, *extra]) if text else "\n".join(extra)
         yield Message(

@@ -21,7 +21,10 @@ the instant was read from, ``zone`` the zone assumed or None); ``edited_unixtime
 as attachments ("(File not included...)" = omitted). Shared contacts, locations, venues and
 polls are appended to the text on lines of their own (``[contact] Ana López +502 5555 0101``),
 so the extractor finds their numbers; so are the targets of links whose text hides them
-(``text_link``: ``[link] https://...``) and service details (``[members] ...``).
+(``text_link``: ``[link] https://...``), the bot a message came through (``[via] @bot``), a
+channel post's signature (``[author] ...``), the chat a saved message came from
+(``[saved_from] ...``), link buttons (``[button] Pagar https://...``) and service details
+(``[members] ...``).
 
 Broken JSON is an ``InputError`` naming the file and the last JSON path reached; a message
 that is not an object, or whose text cannot be read, becomes an ``Unparsed`` event
@@ -61,7 +64,7 @@ from sabueso.ingest.chats.telegram_common import (
 __all__ = ["NAME", "VERSION", "match", "parse", "parse_path"]
 
 NAME = "telegram-json"
-VERSION = "1"
+VERSION = "2"  # 2: via_bot, author, saved_from and link buttons read (were dropped)
 
 _CHAT_TYPES = (b'"personal_chat"', b'"bot_chat"', b'"private_group"', b'"private_supergroup"',
                b'"public_supergroup"', b'"private_channel"', b'"public_channel"',
@@ -70,7 +73,8 @@ _TG_KEYS = (b'"date_unixtime"', b'"from_id"', b'"text_entities"', b'"personal_in
             b'"actor_id"', b'"left_chats"', b'"forwarded_from"', b'"reply_to_message_id"')
 _LIST_ROOTS = {"chats": "chats.list", "left_chats": "left_chats.list"}
 _REDUCED_KEYS = frozenset({"contact_information", "place_name", "address",
-                           "location_information", "poll"})
+                           "location_information", "poll", "via_bot", "author", "saved_from",
+                           "inline_bot_buttons"})
 _MEDIA_KEYS = frozenset({"photo", "file", "contact_vcard"})
 _SCALAR_EVENTS = frozenset({"string", "number", "boolean", "null"})
 _MAX_DEPTH = 64  # levels inside one message (tdesktop writes at most about 5)
@@ -187,7 +191,9 @@ def _name(first: Any, last: Any) -> str:
 
 
 def _reductions(msg: dict[str, Any]) -> list[str]:
-    """Shared contacts, places and polls as lines of text."""
+    """Shared contacts, places and polls as lines of text; so are the bot a message was sent
+    through (``[via] @bot``), a channel post's signature (``[author]``), where a saved message
+    came from (``[saved_from]``) and the links of its buttons (``[button] Pagar https://...``)."""
     lines: list[str] = []
     contact = msg.get("contact_information")
     if isinstance(contact, dict):
@@ -212,6 +218,18 @@ def _reductions(msg: dict[str, Any]) -> list[str]:
             text = _joined(answer.get("text")) if isinstance(answer, dict) else None
             if text is not None:
                 lines.append("- " + text)
+    for key in ("via_bot", "author", "saved_from"):
+        value = msg.get(key)
+        if isinstance(value, str) and value:
+            lines.append(f"[{key.removesuffix('_bot')}] {value}")
+    buttons = msg.get("inline_bot_buttons")
+    for row in buttons if isinstance(buttons, list) else ():
+        for button in row if isinstance(row, list) else ():
+            target = button.get("data") if isinstance(button, dict) else None
+            if isinstance(target, str) and "://" in target:  # a link (not callback data)
+                label = button.get("text")
+                lines.append(" ".join(p for p in ("[button]", label if isinstance(label, str)
+                                                  else "", target) if p))
     return lines
 
 
