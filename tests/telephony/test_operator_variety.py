@@ -388,3 +388,71 @@ def test_a_footer_line_is_rejected_with_its_text(tmp_path: Path) -> None:
     out, _layout, events, rejects = _read(path)
     assert (out.rows_kept, out.rows_rejected) == (1, 1) and len(events) == 1
     assert rejects == [(3, "error", "datetime", "Total de registros: 1", "no_instant")]
+
+
+# --- one cell written in several forms (lead, after the probe) ------------------------------
+
+def test_a_cell_list_with_the_area_in_its_own_column_names_cells_lac_ci(
+        tmp_path: Path) -> None:
+    from sabueso.telephony.cells import normalise_cells
+    from sabueso.telephony.columns import CELL_ALIASES
+
+    path = tmp_path / "celdas.csv"
+    path.write_text("MCC;MNC;LAC;CI;Latitud;Longitud\n"
+                    "704;01;01234;5678;14.6;-90.5\n"
+                    "704;01;;9999;14.7;-90.6\n", encoding="utf-8")
+    con = duckdb.connect()
+    con.execute(DDL)
+    load(con, path, None, "stage", CELL_ALIASES, "cells")
+    assert normalise_cells(con, "stage", 1) == (2, 2, 0)
+    assert con.execute("SELECT cell FROM cells ORDER BY line_no").fetchall() == [
+        ("01234-5678",), ("9999",)]
+
+
+def _cells_case() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(DDL)
+    con.execute("INSERT INTO imports VALUES (1, 1, 'k', 'cdr', NULL, 7, 4)")
+    for line, cell, minute in (("+50255550147", "704-01-01234-05678", 0),  # a CGI
+                               ("+50255550183", "1234/5678", 5),  # the same cell, LAC-CI
+                               ("+50255550921", "704-02-1234-5678", 6),  # another network
+                               ("+50255550147", "704-01-2222-3333", 30)):
+        con.execute("INSERT INTO events (import_id, line_no, line, kind, ts, cell) VALUES "
+                    "(1, ?, ?, 'voice', ?, ?)",
+                    [minute, line, datetime(2026, 11, 13, 20, minute), cell])
+    # the cell list writes LAC-CI; 2222-3333 is listed by two networks: no place is guessed
+    for k, (cell, lat) in enumerate((("1234-5678", 14.6), ("704-01-2222-3333", 14.7),
+                                     ("704-02-2222-3333", 14.8))):
+        con.execute("INSERT INTO cells VALUES (2, ?, ?, ?, -90.5, NULL, NULL, ?)",
+                    [k, cell, lat, f"Sitio {k}"])
+    return con
+
+
+def test_a_cgi_and_a_lac_ci_are_one_cell_for_colocation_and_timeline() -> None:
+    from sabueso.telephony import places
+
+    con = _cells_case()
+    met = places.colocation(con, "X", "+50255550147", "+50255550183", 900).records()
+    assert [(m["cell"], m["seconds_apart"], m["lat"]) for m in met] == [
+        ("704-01-01234-05678", 300, 14.6)]
+    # the same LAC-CI in another network's CGI is another cell
+    assert places.colocation(con, "X", "+50255550147", "+50255550921", 900).rows == []
+    line = places.timeline(con, "X", "+50255550147").records()
+    assert [(r["cell"], r["lat"]) for r in line] == [("704-01-01234-05678", 14.6),
+                                                      ("704-01-2222-3333", 14.7)]
+
+
+@given(st.integers(0, 999), st.integers(0, 99), st.integers(1, 65535), st.integers(1, 65535),
+       st.sampled_from(["-", "/", "_", " ", ".", ":"]), st.integers(0, 2))
+def test_cell_forms_of_a_cgi_end_in_its_lac_ci(mcc: int, mnc: int, lac: int, ci: int,
+                                                sep: str, pad: int) -> None:
+    from sabueso.telephony.cells import cell_forms
+
+    cgi = sep.join([f"{mcc:03d}", f"{mnc:02d}", "0" * pad + str(lac), "0" * pad + str(ci)])
+    short = f"{lac}-{ci}"
+    con = duckdb.connect()
+    got = con.execute(f"SELECT {cell_forms('$c')}, {cell_forms('$s')}",
+                      {"c": cgi, "s": short}).fetchone()
+    assert got is not None
+    assert got[0] == {"n": f"{mcc}-{mnc}-{lac}-{ci}", "k": short, "g": 4}
+    assert got[1] == {"n": short, "k": short, "g": 2}

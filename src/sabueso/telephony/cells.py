@@ -47,12 +47,45 @@ def _number(text: str | None) -> float | None:
     return float(found.group().replace(",", ".")) if found else None
 
 
+# a cell written as numbers in groups: CGI (MCC-MNC-LAC-CI), LAC-CI, in any separators
+_GROUPS = "[0-9]+(?:[-/_ .:][0-9]+)+"
+
+
+def _parts(expr: str) -> str:
+    return (f"list_transform(string_split_regex({expr}, '[-/_ .:]'), "
+            "lambda p: coalesce(nullif(ltrim(p, '0'), ''), '0'))")
+
+
+def cell_forms(expr: str) -> str:
+    """SQL: a struct of the forms a cell identifier is matched on: ``n`` the identifier with
+    its groups of digits without leading zeros (``704-1-1234-5678``), ``k`` its last two
+    groups (LAC-CI, ``1234-5678``), ``g`` how many groups (0: a name, matched as written)."""
+    grouped = f"regexp_full_match({expr}, '{_GROUPS}')"
+    return (f"(CASE WHEN {grouped} THEN {{'n': array_to_string({_parts(expr)}, '-'), "
+            f"'k': array_to_string({_parts(expr)}[-2:], '-'), 'g': len({_parts(expr)})}} "
+            f"ELSE {{'n': {expr}, 'k': {expr}, 'g': 0}} END)")
+
+
+def same_cell(a: str, b: str) -> str:
+    """SQL: whether cell forms ``a`` and ``b`` (``cell_forms``, equal ``k`` already) are one
+    cell: the same identifier, or a LAC-CI and a CGI ending in it (two CGIs of different
+    networks with the same LAC-CI are not)."""
+    return f"({a}.n = {b}.n OR {a}.g = 2 OR {b}.g = 2)"
+
+
+def _with_area(cell: str, lac: str) -> str:
+    """SQL: a cell list's identifier, as LAC-CI when the area is in a column of its own and
+    the cell's column holds only the cell's number."""
+    return (f"CASE WHEN nullif(trim({lac}), '') IS NOT NULL AND regexp_full_match(trim({cell}), "
+            f"'[0-9]+') THEN trim({lac}) || '-' || trim({cell}) ELSE {cell} END")
+
+
 def normalise_cells(con: duckdb.DuckDBPyConnection, stage: str,
                     import_id: int) -> tuple[int, int, int]:
     """Insert the cells of ``stage`` into ``cells`` under ``import_id`` and what could not be
     read into ``rejects`` (caller's transaction); returns (read, kept, rejected)."""
-    rows = con.execute(f"SELECT line_no, part, cell, lat, lon, azimuth, beamwidth, name "
-                       f"FROM {stage} ORDER BY line_no").fetchall()
+    rows = con.execute(f"SELECT line_no, part, {_with_area('cell', 'lac')}, lat, lon, azimuth, "
+                       f"beamwidth, name FROM {stage} ORDER BY line_no").fetchall()
     kept: list[tuple[object, ...]] = []
     rejected: list[tuple[object, ...]] = []
     for line_no, part, cell, lat_t, lon_t, az_t, bw_t, name in rows:

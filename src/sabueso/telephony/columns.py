@@ -62,7 +62,12 @@ CDR_ALIASES: dict[str, tuple[str, ...]] = {
     "azimuth": ("azimuth", "azimut", "acimut", "anguloantena", "azimuthcelda"),
 }
 CELL_ALIASES: dict[str, tuple[str, ...]] = {
-    "cell": CDR_ALIASES["cell"] + ("id", "identificador", "placeid", "codigo", "celdaid"),
+    "cell": CDR_ALIASES["cell"] + ("id", "identificador", "placeid", "codigo", "celdaid", "ci",
+                                   "cid"),
+    # lists that give the location (or tracking) area apart from the cell's own number: the
+    # cell is then written LAC-CI, the form CDRs use (see ``cells.cell_key``)
+    "lac": ("lac", "lacid", "tac", "lactac", "codigoarea", "codigodearea", "locationareacode",
+            "trackingareacode"),
     "lat": ("lat", "latitud", "latitude", "coordenadan", "y"),
     "lon": ("lon", "long", "longitud", "longitude", "coordenadaw", "coordenadao", "lng", "x"),
     "azimuth": ("azimuth", "azimut", "acimut", "angulo", "anguloantena", "bearing"),

@@ -12,23 +12,45 @@ from __future__ import annotations
 
 import duckdb
 
+from sabueso.telephony.cells import cell_forms, same_cell
 from sabueso.telephony.result import Result, imei15
+
+# the case's cells by identifier (``n``), and by LAC-CI (``k``) with how many identifiers
+# share it: a record's cell is found as written, else by LAC-CI when that names one cell and
+# one side is written LAC-CI (``cells.same_cell``)
+_CELLS = f"""WITH f AS (SELECT {cell_forms("cell")} AS f, lat, lon, azimuth, name FROM cells),
+    by_n AS (SELECT f.n AS n, any_value(lat) AS lat, any_value(lon) AS lon,
+                    any_value(azimuth) AS azimuth, any_value(name) AS name
+             FROM f GROUP BY f.n),
+    by_k AS (SELECT f.k AS k, count(DISTINCT f.n) AS variants, bool_or(f.g = 2) AS short,
+                    any_value(lat) AS lat, any_value(lon) AS lon,
+                    any_value(azimuth) AS azimuth, any_value(name) AS name
+             FROM f GROUP BY f.k)"""
+
+
+def _place(forms: str) -> str:
+    """SQL joins placing the cell of forms ``forms`` (``cn`` as written, ``ck`` by LAC-CI)."""
+    return (f"LEFT JOIN by_n cn ON cn.n = {forms}.n "
+            f"LEFT JOIN by_k ck ON cn.n IS NULL AND ck.k = {forms}.k AND ck.variants = 1 "
+            f"AND {forms}.g >= 2 AND ({forms}.g = 2 OR ck.short)")
 
 
 def colocation(con: duckdb.DuckDBPyConnection, case: str, a: str, b: str,
                window_s: int = 900) -> Result:
-    cur = con.execute(f"""WITH ea AS (SELECT DISTINCT ts, cell FROM events
-                                   WHERE line = $a AND cell IS NOT NULL),
-            eb AS (SELECT DISTINCT ts, cell FROM events WHERE line = $b AND cell IS NOT NULL)
-        SELECT ea.cell, ea.ts AS a_time, eb.ts AS b_time,
+    # the same cell written in two forms (a CGI by one production, LAC-CI by another) meets
+    cur = con.execute(f"""{_CELLS},
+            ea AS (SELECT ts, cell, {cell_forms("cell")} AS f FROM (
+                SELECT DISTINCT ts, cell FROM events WHERE line = $a AND cell IS NOT NULL)),
+            eb AS (SELECT DISTINCT ts, {cell_forms("cell")} AS f FROM events
+                   WHERE line = $b AND cell IS NOT NULL)
+        SELECT DISTINCT ea.cell, ea.ts AS a_time, eb.ts AS b_time,
                abs(epoch(ea.ts) - epoch(eb.ts))::INT AS seconds_apart,
-               c.lat, c.lon, c.name
-        FROM ea JOIN eb ON ea.cell = eb.cell
+               coalesce(cn.lat, ck.lat) AS lat, coalesce(cn.lon, ck.lon) AS lon,
+               coalesce(cn.name, ck.name) AS name
+        FROM ea JOIN eb ON ea.f.k = eb.f.k AND {same_cell("ea.f", "eb.f")}
              AND eb.ts BETWEEN ea.ts - to_seconds({int(window_s)}::BIGINT)
                            AND ea.ts + to_seconds({int(window_s)}::BIGINT)
-        LEFT JOIN (SELECT cell, any_value(lat) AS lat, any_value(lon) AS lon,
-                          any_value(name) AS name FROM cells GROUP BY cell) c
-             ON c.cell = ea.cell
+        {_place("ea.f")}
         ORDER BY a_time, b_time, ea.cell""", {"a": a, "b": b})
     rows = cur.fetchall()
     cells = len({r[0] for r in rows})
@@ -81,14 +103,16 @@ def intersect(con: duckdb.DuckDBPyConnection, case: str, labels: list[str],
 
 
 def timeline(con: duckdb.DuckDBPyConnection, case: str, number: str) -> Result:
-    cur = con.execute("""SELECT e.ts AS time, e.kind, e.direction, e.peer, e.duration,
-            e.cell, c.lat, c.lon, c.azimuth, c.name, i.item_id AS item, e.line_no AS line
-        FROM (SELECT DISTINCT ON (ts, kind, peer, cell) * FROM events WHERE line = $n
-              ORDER BY ts, kind, peer, cell, import_id, line_no) e
+    cur = con.execute(f"""{_CELLS}
+        SELECT e.ts AS time, e.kind, e.direction, e.peer, e.duration, e.cell,
+               coalesce(cn.lat, ck.lat) AS lat, coalesce(cn.lon, ck.lon) AS lon,
+               coalesce(cn.azimuth, ck.azimuth) AS azimuth, coalesce(cn.name, ck.name) AS name,
+               i.item_id AS item, e.line_no AS line
+        FROM (SELECT *, {cell_forms("cell")} AS f FROM (
+              SELECT DISTINCT ON (ts, kind, peer, cell) * FROM events WHERE line = $n
+              ORDER BY ts, kind, peer, cell, import_id, line_no)) e
         JOIN imports i ON i.import_id = e.import_id
-        LEFT JOIN (SELECT cell, any_value(lat) AS lat, any_value(lon) AS lon,
-                          any_value(azimuth) AS azimuth, any_value(name) AS name
-                   FROM cells GROUP BY cell) c ON c.cell = e.cell
+        {_place("e.f")}
         ORDER BY e.ts, e.cell, e.kind, e.peer, e.import_id, e.line_no""", {"n": number})
     return Result("timeline", case, [d[0] for d in cur.description], cur.fetchall(),
                   {"number": number})
