@@ -28,7 +28,7 @@ def to_e164(text: str, region: str | None) -> str | None:
     """The E.164 value of a number as written (local to ``region``, or with its country code,
     ``+``, ``00`` or ``011``), or None when it is not a valid number."""
     value = clean(text)
-    if not value or "*" in value or "#" in value:
+    if not value or "*" in value or "#" in value or scientific(text):
         return None
     digits = value.lstrip("+")
     if not digits.isdigit():
