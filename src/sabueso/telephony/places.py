@@ -15,10 +15,14 @@ import duckdb
 from sabueso.telephony.cells import cell_forms, same_cell
 from sabueso.telephony.result import Result, imei15
 
-# the case's cells by identifier (``n``), and by LAC-CI (``k``) with how many identifiers
-# share it: a record's cell is found as written, else by LAC-CI when that names one cell and
-# one side is written LAC-CI (``cells.same_cell``)
-_CELLS = f"""WITH f AS (SELECT {cell_forms("cell")} AS f, lat, lon, azimuth, name FROM cells),
+
+def _cells(keys: str) -> str:
+    """CTEs of the case's cells whose LAC-CI (``k``) is among ``keys`` (a query of them):
+    by identifier (``by_n``) and by LAC-CI (``by_k``) with how many identifiers share it. A
+    record's cell is found as written, else by LAC-CI when that names one cell and one side is
+    written LAC-CI (``cells.same_cell``)."""
+    return f"""f AS (SELECT * FROM (SELECT {cell_forms("cell")} AS f, lat, lon, azimuth, name
+                                FROM cells) WHERE f.k IN ({keys})),
     by_n AS (SELECT f.n AS n, any_value(lat) AS lat, any_value(lon) AS lon,
                     any_value(azimuth) AS azimuth, any_value(name) AS name
              FROM f GROUP BY f.n),
@@ -38,11 +42,12 @@ def _place(forms: str) -> str:
 def colocation(con: duckdb.DuckDBPyConnection, case: str, a: str, b: str,
                window_s: int = 900) -> Result:
     # the same cell written in two forms (a CGI by one production, LAC-CI by another) meets
-    cur = con.execute(f"""{_CELLS},
+    cur = con.execute(f"""WITH
             ea AS (SELECT ts, cell, {cell_forms("cell")} AS f FROM (
                 SELECT DISTINCT ts, cell FROM events WHERE line = $a AND cell IS NOT NULL)),
             eb AS (SELECT DISTINCT ts, {cell_forms("cell")} AS f FROM events
-                   WHERE line = $b AND cell IS NOT NULL)
+                   WHERE line = $b AND cell IS NOT NULL),
+            {_cells("SELECT ea.f.k FROM ea")}
         SELECT DISTINCT ea.cell, ea.ts AS a_time, eb.ts AS b_time,
                abs(epoch(ea.ts) - epoch(eb.ts))::INT AS seconds_apart,
                coalesce(cn.lat, ck.lat) AS lat, coalesce(cn.lon, ck.lon) AS lon,
@@ -103,15 +108,15 @@ def intersect(con: duckdb.DuckDBPyConnection, case: str, labels: list[str],
 
 
 def timeline(con: duckdb.DuckDBPyConnection, case: str, number: str) -> Result:
-    cur = con.execute(f"""{_CELLS}
+    cur = con.execute(f"""WITH e AS (SELECT *, {cell_forms("cell")} AS f FROM (
+              SELECT DISTINCT ON (ts, kind, peer, cell) * FROM events WHERE line = $n
+              ORDER BY ts, kind, peer, cell, import_id, line_no)),
+            {_cells("SELECT e.f.k FROM e")}
         SELECT e.ts AS time, e.kind, e.direction, e.peer, e.duration, e.cell,
                coalesce(cn.lat, ck.lat) AS lat, coalesce(cn.lon, ck.lon) AS lon,
                coalesce(cn.azimuth, ck.azimuth) AS azimuth, coalesce(cn.name, ck.name) AS name,
                i.item_id AS item, e.line_no AS line
-        FROM (SELECT *, {cell_forms("cell")} AS f FROM (
-              SELECT DISTINCT ON (ts, kind, peer, cell) * FROM events WHERE line = $n
-              ORDER BY ts, kind, peer, cell, import_id, line_no)) e
-        JOIN imports i ON i.import_id = e.import_id
+        FROM e JOIN imports i ON i.import_id = e.import_id
         {_place("e.f")}
         ORDER BY e.ts, e.cell, e.kind, e.peer, e.import_id, e.line_no""", {"n": number})
     return Result("timeline", case, [d[0] for d in cur.description], cur.fetchall(),
