@@ -191,3 +191,15 @@ def test_add_as_and_tz_decide_how_an_export_is_read(env: Env, tmp_path: Path,
         "America/Tegucigalpa"
     env.ok("reindex", REF)  # the intake's choice holds on a rebuild
     assert len(env.ok("chats", REF, "--json").json()["chats"]) == 1
+
+
+def test_a_lone_chat_file_names_its_media_without_calling_them_missing(
+        env: Env, tmp_path: Path, fake_format: None) -> None:
+    # a .txt exported "without media" names files it never came with: they are not reported
+    # as missing from the export (the chat file itself is no company)
+    env.new_case(REF)
+    folder = write_files(tmp_path / "ev", {"chat.txt": EXPORT})
+    env.ok("add", REF, str(folder / "chat.txt"))
+    rows = env.ok("messages", REF, "--json").jsonl()
+    assert [(a["name"], a["missing"]) for r in rows for a in r["attachments"]] == [
+        ("IMG-001.jpg", False), ("PTT-002.opus", False)]

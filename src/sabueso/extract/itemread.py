@@ -250,6 +250,9 @@ def _read_chat(fh: IO[bytes], cand: Candidate, sink: _Sink) -> None:
     if names is None:
         names = _NAMES[cand.siblings] = frozenset(siblings)
     source = ChatSource(cand.name, cand.zone, names)
+    # the export's own file is one of the files beside it: alone, it came with nothing else
+    own = cand.name.replace("\\", "/").rsplit("/", 1)[-1]
+    with_files = any(name != own for name in siblings)
     out = sink.out
     ordinal = 0
     for event in fmt.parse(cast(BinaryIO, fh), source):
@@ -259,7 +262,7 @@ def _read_chat(fh: IO[bytes], cand: Candidate, sink: _Sink) -> None:
             # export came with other files: a lone .txt shows no media at all)
             attachments = [{"name": a.name, "kind": a.kind, "omitted": a.omitted,
                             "item": f"E-{siblings[a.name]}" if a.name in siblings else None,
-                            "missing": bool(siblings) and a.name is not None
+                            "missing": with_files and a.name is not None
                             and not a.omitted and a.name not in siblings}
                            for a in event.attachments]
             out.spool.put(("m", ordinal, event.ordinal, event.chat, event.sender,
