@@ -31,10 +31,12 @@ __all__ = [
     "ChatEvent",
     "Message",
     "MessageKind",
+    "Platform",
     "Unparsed",
 ]
 
 MessageKind = Literal["message", "service"]
+Platform = Literal["whatsapp", "telegram", "instagram", "facebook"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ class Chat:
     ``tg:chat:<id>`` for Telegram)."""
 
     key: str
-    platform: Literal["whatsapp", "telegram"]
+    platform: Platform
     title: str | None
     kind: str | None  # "personal", "group", "channel", ... as the export says; None if unknown
     platform_id: str | None = None  # Telegram's chat id
@@ -64,7 +66,7 @@ class Account:
     """
 
     key: str
-    platform: Literal["whatsapp", "telegram"]
+    platform: Platform
     display_name: str | None
     phone: str | None = None  # as shown in the export, not normalised
     platform_id: str | None = None  # Telegram ``user123456`` / ``channel789``

@@ -42,6 +42,7 @@ _FORMAT_MODULES: tuple[str, ...] = (
     "sabueso.ingest.chats.whatsapp",
     "sabueso.ingest.chats.telegram_json",
     "sabueso.ingest.chats.telegram_html",
+    "sabueso.ingest.chats.meta_json",
 )
 
 
