@@ -82,3 +82,22 @@ def test_demo_call_records_show_the_handset_taken_by_a_new_line(env: Env) -> Non
          "+50255550388 / 704010000003880", "2026-11-08T16:02:11.000000Z", None),
         ("takeover", "+50255550147", "+50255550147", "+50255550388",
          "2026-11-08T16:02:11.000000Z", "2/3")]
+
+
+def test_demo_instagram_messages_read_back_and_tie_to_the_seller(env: Env) -> None:
+    """Meta's export writes its text as mojibake; the demo's Instagram conversation reads back
+    in Spanish, its photo is linked, and the seller's profile and number in it are the same
+    entities as elsewhere in the case."""
+    env.ok("demo", "--json")
+    chats = env.ok("chats", "DEMO-COLIBRI", "--json").json()["chats"]
+    [insta] = [c for c in chats if c["platform"] == "instagram"]
+    assert (insta["title"], insta["messages"], insta["senders"]) == (
+        "Colibrí Express (ficticio)", 4, 2)
+    rows = [m for m in env.ok("messages", "DEMO-COLIBRI", "--json").jsonl()
+            if m["chat_title"] == "Colibrí Express (ficticio)"]
+    assert "¿todavía tienen del verde?" in rows[0]["text"]
+    assert [a["item"] is not None for m in rows for a in m["attachments"]] == [True]
+    for value in ("instagram:colibri_express_gt", "+50255550147"):
+        [entity] = env.ok("entity", "DEMO-COLIBRI", value, "--json").json()["entities"]
+        named = {m["name"] for m in entity["mentions"]}
+        assert "message_1.json" in named and len(named) >= 2, (value, named)

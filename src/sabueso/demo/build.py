@@ -85,6 +85,23 @@ def _phone_zip(data: Path) -> bytes:
     return outer.getvalue()
 
 
+def _meta_mojibake(text: str) -> str:
+    """A JSON text as Meta's "Download your information" writes it: every string's UTF-8
+    bytes escaped one by one as ``\\u00XX``."""
+    import json
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.encode("utf-8").decode("latin-1")
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    return json.dumps(walk(json.loads(text)), indent=2)
+
+
 def _digest(label: str) -> bytes:
     return hashlib.sha256(f"sabueso-demo-{label}".encode()).digest()
 
@@ -221,6 +238,18 @@ def build_demo(ws: Workspace) -> dict[str, Any]:
         add_paths(ws, CASE_REF, [channel], IntakeOptions(
             source="Exportación de Telegram Desktop del canal público de ventas (ficticia)",
             acquired_at=datetime.fromisoformat("2026-11-08T16:20:00-06:00")))
+        instagram = work / "instagram_cliente_demo"
+        thread = instagram / "your_instagram_activity" / "messages" / "inbox" / \
+            "colibriexpress_1029384756"
+        (thread / "photos").mkdir(parents=True)
+        # Meta writes its text as mojibake (each UTF-8 byte as a character): so does the demo
+        (thread / "message_1.json").write_text(
+            _meta_mojibake((data / "instagram_mensajes.json").read_text("utf-8")), "utf-8")
+        (thread / "photos" / "1029384756_menu.png").write_bytes(png(72, 72, 9))
+        add_paths(ws, CASE_REF, [instagram], IntakeOptions(
+            source="Descarga de información de Instagram entregada por la persona denunciante "
+                   "(ficticia)",
+            acquired_at=datetime.fromisoformat("2026-11-09T09:00:00-06:00")))
         office = work / "documentos"
         office.mkdir()
         for name, content in office_documents().items():
