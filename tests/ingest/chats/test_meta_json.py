@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from conftest import Env
 from sabueso.core.errors import InputError
 from sabueso.ingest.chats.meta_json import fix_text, match, match_messenger, parse
-from sabueso.ingest.chats.model import Account, Chat, ChatEvent, Message
+from sabueso.ingest.chats.model import Account, Chat, ChatEvent, Message, Unparsed
 from sabueso.ingest.chats.registry import ChatSource, best_format
 from sabueso.ingest.chats.whatsapp import parse_whatsapp
 
@@ -143,3 +143,27 @@ def test_a_dyi_folder_added_to_a_case(env: Env, tmp_path: Path) -> None:
     ents = {(e["type"], e["value"]) for e in env.ok("entities", "GT-1", "--json").json()
             ["entities"]}
     assert {("phone", "+50255550147"), ("url", "https://www.instagram.com/p/Cabc123/")} <= ents
+
+
+_VALUE = st.recursive(st.none() | st.booleans() | st.integers()
+                      | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12),
+                      lambda inner: st.lists(inner, max_size=3)
+                      | st.dictionaries(st.sampled_from(
+                          ["sender_name", "timestamp_ms", "content", "photos", "uri", "share",
+                           "link", "share_text", "call_duration", "reactions", "reaction",
+                           "actor", "is_unsent", "sticker", "files"]), inner, max_size=4),
+                      max_leaves=12)
+
+
+@given(st.lists(_VALUE, max_size=6), st.binary(max_size=40))
+def test_any_message_list_or_bytes_read_or_fail_cleanly(items: list[object],
+                                                        junk: bytes) -> None:
+    # whatever the messages hold, each is a Message (nothing dropped), or the file is refused
+    # with an error that names it; truncated or junk bytes likewise
+    events = _read({"participants": [], "messages": items})
+    assert [e.locator for e in events if isinstance(e, Message | Unparsed)] == [
+        f"$.messages[{i}]" for i in range(len(items))]
+    try:
+        list(parse(io.BytesIO(b'{"messages": [' + junk), ChatSource("m.json", "UTC")))
+    except InputError as exc:
+        assert exc.location == "m.json"

@@ -28,7 +28,15 @@ from typing import Any, BinaryIO
 import orjson
 
 from sabueso.core.errors import InputError
-from sabueso.ingest.chats.model import Account, Attachment, Chat, ChatEvent, Message, Platform
+from sabueso.ingest.chats.model import (
+    Account,
+    Attachment,
+    Chat,
+    ChatEvent,
+    Message,
+    Platform,
+    Unparsed,
+)
 from sabueso.ingest.chats.registry import ChatFormat, ChatSource
 
 __all__ = ["FORMATS", "VERSION", "fix_text", "match", "parse"]
@@ -73,6 +81,21 @@ def match_messenger(name: str, head: bytes) -> int:
     return 80 if _platform(name, head) == "facebook" else 60
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _instant(stamp: Any) -> datetime | None:
+    """Milliseconds since the epoch as a UTC instant; None when it is not one (a damaged
+    value stays in the message's ``sent_text``)."""
+    if not isinstance(stamp, int | float) or isinstance(stamp, bool):
+        return None
+    try:
+        return datetime.fromtimestamp(stamp / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def _linked(uri: str, siblings: frozenset[str]) -> str:
     """The export's file a media ``uri`` (a path from the export's root) names: the longest
     tail of it among the files beside the message file; the uri itself when none."""
@@ -95,7 +118,7 @@ def _text(msg: dict[str, Any]) -> str:
             lines.append(f"[share] {fix_text(share['share_text'])}")
     if isinstance(msg.get("call_duration"), int):
         lines.append(f"[call] {msg['call_duration']} s")
-    for reaction in msg.get("reactions") or ():
+    for reaction in _list(msg.get("reactions")):
         if isinstance(reaction, dict):
             lines.append(f"[reaction] {fix_text(str(reaction.get('reaction', '')))} "
                          f"{fix_text(str(reaction.get('actor', '')))}".rstrip())
@@ -105,7 +128,7 @@ def _text(msg: dict[str, Any]) -> str:
 def _attachments(msg: dict[str, Any], siblings: frozenset[str]) -> list[Attachment]:
     found: list[Attachment] = []
     for key, kind in _MEDIA:
-        for media in msg.get(key) or ():
+        for media in _list(msg.get(key)):
             if isinstance(media, dict) and isinstance(media.get("uri"), str):
                 found.append(Attachment(_linked(media["uri"], siblings), kind))
     sticker = msg.get("sticker")
@@ -126,7 +149,7 @@ def parse(stream: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
                          detail="not a list of messages")
     platform = _platform(source.name, data[:1 << 16])
     prefix = _PREFIX[platform]
-    people = [fix_text(p["name"]) for p in doc.get("participants") or ()
+    people = [fix_text(p["name"]) for p in _list(doc.get("participants"))
               if isinstance(p, dict) and isinstance(p.get("name"), str)]
     title = fix_text(doc["title"]) if isinstance(doc.get("title"), str) else None
     kind = "group" if len(people) > 2 else ("personal" if people else None)
@@ -138,7 +161,9 @@ def parse(stream: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
     seen: set[str] = set()
     ordinal = 0
     for i, msg in enumerate(doc["messages"]):
-        if not isinstance(msg, dict):
+        if not isinstance(msg, dict):  # kept and reported, never dropped
+            yield Unparsed(f"$.messages[{i}]", orjson.dumps(msg).decode(),
+                           "chat.unparsed.not_a_message")
             continue
         sender = None
         if isinstance(msg.get("sender_name"), str):
@@ -148,8 +173,7 @@ def parse(stream: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
                 seen.add(sender)
                 yield Account(sender, platform, name)
         stamp = msg.get("timestamp_ms")
-        sent_at = (datetime.fromtimestamp(stamp / 1000, UTC)
-                   if isinstance(stamp, int | float) and not isinstance(stamp, bool) else None)
+        sent_at = _instant(stamp)
         yield Message(chat, ordinal, f"$.messages[{i}]", sender, sent_at,
                       str(stamp) if stamp is not None else "", None, _text(msg),
                       deleted=bool(msg.get("is_unsent")),
