@@ -297,3 +297,13 @@ def test_property_bot_and_button_lines_in_both_json_paths(bot: str, url: str,
     want = [f"x\n[via] {bot}\n[button] {label} {url}"]
     assert _tg_texts(json.dumps(chat, indent=1).encode()) == want
     assert _tg_texts(json.dumps(chat).encode()) == want
+
+
+def test_a_title_from_a_decomposed_file_name_is_composed() -> None:
+    # a zip made on a Mac names the chat file in NFD: the title must compare and be searched
+    # as typed
+    from sabueso.ingest.chats.model import Chat
+
+    events = wa("13/11/24, 20:00 - Ana: hola\n", name=_nfd("Chat de WhatsApp con Peña.txt"))
+    [chat] = [e for e in events if isinstance(e, Chat)]
+    assert chat.title == "Peña" and chat.title == unicodedata.normalize("NFC", chat.title)

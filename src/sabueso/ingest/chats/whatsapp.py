@@ -63,7 +63,7 @@ from sabueso.ingest.textbase import DecodedText, decode_bytes
 __all__ = ["CHAT_KEY", "FORMATS", "VERSION", "chat_member", "match", "parse_binary",
            "parse_whatsapp"]
 
-VERSION = "5"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as such; a media
+VERSION = "6"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as such; a media
 #                  line with trailing spaces or marks ("imagen omitida ") is one
 #              3: iOS group lines under a later subject, or in words not in the tables,
 #                 are system lines (were messages from an account named like the group)
@@ -71,6 +71,7 @@ VERSION = "5"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as suc
 #                 for a number), of "Beto activó los mensajes temporales" Beto (was none)
 #              5: an attachment named with accents is linked to its file whatever the
 #                 Unicode form of either name (NFC in the text, NFD in a zip made on a Mac)
+#              6: a title taken from an NFD file name is composed (NFC)
 CHAT_KEY = "wa:chat"
 
 _PHONE = re.compile(r"\+\d[\d \-()\u00a0]{4,}\d")
@@ -173,7 +174,10 @@ FORMATS = [ChatFormat(name="whatsapp", version=VERSION, platform="whatsapp",
 # --------------------------------------------------------------------------- reading
 
 def _title_from_name(base: str) -> str | None:
-    m = _TITLE_NAME.fullmatch(base)
+    """The chat's name in the export's file name (``Chat de WhatsApp con Ana Peña.txt``), in
+    composed form (a name zipped on a Mac is decomposed, NFD: the title must compare, and be
+    searched, as typed)."""
+    m = _TITLE_NAME.fullmatch(unicodedata.normalize("NFC", base))
     return m.group("title") if m else None
 
 
