@@ -30,6 +30,33 @@ def register(app: typer.Typer) -> None:
         else:
             print_chats(Workspace.open(), ref, json_out)
 
+    @app.command("reread", help=t("cli.reread.help"))
+    def reread_command(
+        ref: str = REF_ARG,
+        item: str = typer.Argument(..., help=t("cli.reread.arg.item")),
+        chat_format: str | None = typer.Option(None, "--as", help=t("cli.opt.as")),
+        zone: str | None = typer.Option(None, "--tz", help=t("cli.opt.add_tz")),
+        date_order: str | None = typer.Option(None, "--date-order",
+                                              help=t("cli.reread.opt.date_order")),
+        json_out: bool = JSON_OPT,
+    ) -> None:
+        from sabueso.cli.extract_cmd import print_derive_notes
+        from sabueso.ingest.reread import reread
+
+        done = reread(Workspace.open(), ref, item, chat_format=chat_format, zone=zone,
+                      date_order=date_order)
+        if json_out:
+            emit_json(done.as_dict())
+            return
+        hints = ", ".join(f"{k} {v}" for k, v in done.hints.items() if v)
+        console.print(t("cli.reread.done", item=done.item, hints=hints))
+        summary = done.summary
+        console.print(t("cli.reindex.done", ref=summary.case, items=summary.items,
+                        records=summary.records, mentions=summary.mentions,
+                        entities=summary.entities, skipped=summary.skipped,
+                        version=summary.extractor_version))
+        print_derive_notes(summary)
+
     @app.command("messages", help=t("cli.messages.help"))
     def messages_command(
         ref: str = REF_ARG,

@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sabueso.core.errors import ConfigError
 
 # The newest migration; ``tests/store/test_migrations.py`` checks it is the script head.
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 
 
 def _sqlite_setup(engine: Engine) -> None:

@@ -209,6 +209,21 @@ derivations = Table(
     Index("ix_derivations_case", "case_id"),
 )
 
+# ``sabueso reread REF E-n``: how one chat export is read, set after it was added (they win
+# over its intake's ``--as``/``--tz``); the evidence itself is never touched
+reading_hints = Table(
+    "reading_hints",
+    metadata,
+    Column("item_id", Integer, ForeignKey("items.id"), primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("chat_format", String(32)),
+    Column("zone", String(64)),
+    Column("date_order", String(8)),
+    Column("set_at", UTCDateTime, nullable=False),
+    Column("set_by", String(64), nullable=False),
+    CheckConstraint("date_order IN ('dmy', 'mdy')", name="date_order"),
+)
+
 item_derivations = Table(
     "item_derivations",
     metadata,

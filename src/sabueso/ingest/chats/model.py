@@ -50,7 +50,8 @@ class Chat:
     kind: str | None  # "personal", "group", "channel", ... as the export says; None if unknown
     platform_id: str | None = None  # Telegram's chat id
     # How a text export's dates were read (WhatsApp): the fields' order as written ("dmy",
-    # "mdy", "ymd") and what decided it: "values" (a day above 12), "locale" (the hint given),
+    # "mdy", "ymd") and what decided it: "given" (``sabueso reread --date-order``), "values"
+    # (a day above 12), "locale" (the hint given),
     # "default" (nothing decided: day-first), "conflict" (both fields above 12 somewhere).
     date_order: str | None = None
     date_order_basis: str | None = None

@@ -119,7 +119,7 @@ def parse_binary(fh: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
         return DecodedText(fh)
 
     return _parse(reopen, zone=source.zone, name=source.name, members=source.siblings,
-                  locale=None)
+                  locale=None, given=source.date_order)
 
 
 def match(name: str, head_text: str) -> int:
@@ -182,7 +182,8 @@ def _title_from_name(base: str) -> str | None:
 
 
 def _parse(reopen: Callable[[], TextSource], *, zone: str, name: str | None,
-           members: Iterable[str], locale: str | None) -> Iterator[ChatEvent]:
+           members: Iterable[str], locale: str | None,
+           given: str | None = None) -> Iterator[ChatEvent]:
     zi = get_zone(zone)  # an unknown zone fails here, before anything is read
     names = list(members)
     member_map = {n: n for n in names}
@@ -191,12 +192,13 @@ def _parse(reopen: Callable[[], TextSource], *, zone: str, name: str | None,
     for shown, n in list(member_map.items()):
         if not shown.isascii():  # "Peña.vcf" zipped on a Mac is decomposed (NFD)
             member_map.setdefault(unicodedata.normalize("NFC", shown), n)
-    return _events(reopen, zi, name, member_map, locale)
+    return _events(reopen, zi, name, member_map, locale, given)
 
 
 def _events(reopen: Callable[[], TextSource], zi: ZoneInfo, name: str | None,
-            members: dict[str, str], locale: str | None) -> Iterator[ChatEvent]:
-    found = survey(reopen(), locale)
+            members: dict[str, str], locale: str | None,
+            given: str | None) -> Iterator[ChatEvent]:
+    found = survey(reopen(), locale, given)
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     yield Chat(key=CHAT_KEY, platform="whatsapp", title=_title_from_name(base) or found.title,
                kind="group" if found.group else None, date_order=found.order,

@@ -223,13 +223,13 @@ class Survey:
 
     shape: Shape | None  # None: no header at all
     order: str | None  # "dmy", "mdy", "ymd", ... the fields' letters in written order
-    basis: str | None  # "values", "locale", "default", "conflict"
+    basis: str | None  # "given", "values", "locale", "default", "conflict"
     title: str | None  # from a notice "Group name: Messages and calls are end-to-end..."
     group: bool  # a group-only system line was seen
     headers: int  # lines of the chosen shape
 
 
-def survey(text: TextSource, locale: str | None) -> Survey:
+def survey(text: TextSource, locale: str | None, given: str | None = None) -> Survey:
     """First pass: count the header shapes and the ranges of their date fields; look for the
     chat's title and group-only system lines among the first ``DETAIL`` headers.
 
@@ -300,7 +300,7 @@ def survey(text: TextSource, locale: str | None) -> Survey:
     if not shapes:
         return Survey(None, None, None, title, group, 0)
     shape, st = max(shapes.items(), key=lambda kv: (kv[1].count, -kv[1].first))
-    order, basis = decide_order(shape, st, locale)
+    order, basis = decide_order(shape, st, locale, given)
     return Survey(shape, order, basis, title, group, st.count)
 
 
@@ -327,10 +327,12 @@ def _group_notice(text: str) -> bool:
     return "group" in low or "grupo" in low
 
 
-def decide_order(shape: Shape, st: _Stats, locale: str | None) -> tuple[str, str]:
-    """Which field is the day, the month, the year: a field above 12 somewhere is the day;
-    when none is, the locale hint (month-first for US-style locales), else day-first. A year
-    written first means year/month/day unless a value says otherwise."""
+def decide_order(shape: Shape, st: _Stats, locale: str | None,
+                 given: str | None = None) -> tuple[str, str]:
+    """Which field is the day, the month, the year: the order the user gave ("dmy" or "mdy",
+    for a year written last); else a field above 12 somewhere is the day; when none is, the
+    locale hint (month-first for US-style locales), else day-first. A year written first
+    means year/month/day unless a value says otherwise."""
     maxima = (st.ma, st.mb, st.mc)
     over = (st.oa, st.ob, st.oc)
     ypos = shape.year_pos
@@ -338,7 +340,9 @@ def decide_order(shape: Shape, st: _Stats, locale: str | None) -> tuple[str, str
         ypos = 0 if maxima[0] > 31 and maxima[2] <= 31 else 2
     p, q = [i for i in range(3) if i != ypos]
     p_day, q_day = maxima[p] > 12, maxima[q] > 12
-    if p_day != q_day:
+    if given in ("dmy", "mdy") and ypos == 2:
+        day, basis = (p if given == "dmy" else q), "given"
+    elif p_day != q_day:
         day, basis = (p if p_day else q), "values"
     elif p_day and q_day:
         day, basis = (p if over[p] >= over[q] else q), "conflict"
