@@ -47,7 +47,10 @@ def reread(ws: Workspace, ref: str, item: str, *, chat_format: str | None = None
            zone: str | None = None, date_order: str | None = None) -> Reread:
     """Record how item ``item`` (``E-12`` or ``12``) is read and rebuild the case's index."""
     actor, case = authorize(ws.db, ws.actor, ref, Action.ADD)
-    [no] = parse_item_refs([item])[:1] or [0]
+    nos = parse_item_refs([item])
+    if len(nos) != 1:  # one export at a time
+        raise InputError("error.bad_item_ref", value=item)
+    no = nos[0]
     if zone is not None:
         get_zone(zone)  # an unknown zone is a usage error before anything is written
     if chat_format is not None:

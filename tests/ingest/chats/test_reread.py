@@ -64,4 +64,5 @@ def test_reread_refuses_what_it_cannot_do(env: Env, tmp_path: Path) -> None:
     assert env.run("reread", REF, item, "--tz", "Mars/Olympus").code == 2
     assert env.run("reread", REF, "E-9", "--tz", "UTC").code == 3
     assert env.run("reread", REF, "x9", "--tz", "UTC").code == 2
+    assert env.run("reread", REF, "E-1,E-2", "--tz", "UTC").code == 2
     assert not [e for e in env.ok("log", REF, "--json").jsonl() if e["action"] == "chat.reread"]
