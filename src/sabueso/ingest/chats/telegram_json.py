@@ -34,7 +34,6 @@ that is not an object, or whose text cannot be read, becomes an ``Unparsed`` eve
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -46,7 +45,6 @@ from sabueso.core.errors import InputError
 from sabueso.ingest.chats import telegram_fast
 from sabueso.ingest.chats.model import (
     Account,
-    Attachment,
     Chat,
     ChatEvent,
     Message,
@@ -56,9 +54,21 @@ from sabueso.ingest.chats.registry import ChatFormat, ChatSource
 from sabueso.ingest.chats.telegram_common import (
     PLATFORM,
     Accounts,
-    is_omitted,
     local_to_utc,
     unix_to_utc,
+)
+from sabueso.ingest.chats.telegram_fields import (
+    MEDIA_KEYS,
+    REDUCED_KEYS,
+    attachments,
+    dump,
+    full_name,
+    hidden_links,
+    id_text,
+    joined,
+    local_instant,
+    reductions,
+    service_lines,
 )
 
 __all__ = ["NAME", "VERSION", "match", "parse", "parse_path"]
@@ -72,14 +82,8 @@ _CHAT_TYPES = (b'"personal_chat"', b'"bot_chat"', b'"private_group"', b'"private
 _TG_KEYS = (b'"date_unixtime"', b'"from_id"', b'"text_entities"', b'"personal_information"',
             b'"actor_id"', b'"left_chats"', b'"forwarded_from"', b'"reply_to_message_id"')
 _LIST_ROOTS = {"chats": "chats.list", "left_chats": "left_chats.list"}
-_REDUCED_KEYS = frozenset({"contact_information", "place_name", "address",
-                           "location_information", "poll", "via_bot", "author", "saved_from",
-                           "inline_bot_buttons"})
-_MEDIA_KEYS = frozenset({"photo", "file", "contact_vcard"})
 _SCALAR_EVENTS = frozenset({"string", "number", "boolean", "null"})
 _MAX_DEPTH = 64  # levels inside one message (tdesktop writes at most about 5)
-_SERVICE_FIELDS = ("title", "members", "inviter", "message_id", "duration_seconds",
-                   "discard_reason")
 
 
 def match(name: str, head: bytes) -> int:
@@ -139,138 +143,6 @@ def _walk(fh: IO[bytes], name: str, zone: str | None) -> Iterator[ChatEvent]:
     except UnicodeError as exc:
         raise InputError("error.chat_json_invalid", location=name, path=reader.where,
                          detail=str(exc)[:200]) from None
-
-
-def _dump(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)
-    except (RecursionError, ValueError, TypeError):
-        return repr(type(value))
-
-
-def _joined(value: Any) -> str | None:
-    """A ``text`` / ``text_entities`` value as displayed, or None when it is not one."""
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, list):
-        return None
-    parts: list[str] = []
-    for part in value:
-        if isinstance(part, str):
-            parts.append(part)
-        elif isinstance(part, dict) and isinstance(part.get("text"), str):
-            parts.append(part["text"])
-        else:
-            return None
-    return "".join(parts)
-
-
-def _id_text(value: Any) -> str | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str) and value:
-        return value
-    return None
-
-
-def _local(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _name(first: Any, last: Any) -> str:
-    return " ".join(p for p in (first, last) if isinstance(p, str) and p)
-
-
-def _reductions(msg: dict[str, Any]) -> list[str]:
-    """Shared contacts, places and polls as lines of text; so are the bot a message was sent
-    through (``[via] @bot``), a channel post's signature (``[author]``), where a saved message
-    came from (``[saved_from]``) and the links of its buttons (``[button] Pagar https://...``)."""
-    lines: list[str] = []
-    contact = msg.get("contact_information")
-    if isinstance(contact, dict):
-        phone = contact.get("phone_number")
-        who = _name(contact.get("first_name"), contact.get("last_name"))
-        lines.append(" ".join(p for p in ("[contact]", who, phone if isinstance(phone, str)
-                                          else "") if p))
-    place = msg.get("place_name")
-    address = msg.get("address")
-    if isinstance(place, str) or isinstance(address, str):
-        lines.append("[venue] " + ", ".join(p for p in (place, address)
-                                            if isinstance(p, str) and p))
-    loc = msg.get("location_information")
-    if isinstance(loc, dict) and "latitude" in loc and "longitude" in loc:
-        lines.append(f"[location] {loc['latitude']}, {loc['longitude']}")
-    poll = msg.get("poll")
-    if isinstance(poll, dict):
-        question = poll.get("question")
-        lines.append("[poll] " + (_joined(question) or ""))
-        answers = poll.get("answers")
-        for answer in answers if isinstance(answers, list) else ():
-            text = _joined(answer.get("text")) if isinstance(answer, dict) else None
-            if text is not None:
-                lines.append("- " + text)
-    for key in ("via_bot", "author", "saved_from"):
-        value = msg.get(key)
-        if isinstance(value, str) and value:
-            lines.append(f"[{key.removesuffix('_bot')}] {value}")
-    buttons = msg.get("inline_bot_buttons")
-    for row in buttons if isinstance(buttons, list) else ():
-        for button in row if isinstance(row, list) else ():
-            target = button.get("data") if isinstance(button, dict) else None
-            if isinstance(target, str) and "://" in target:  # a link (not callback data)
-                label = button.get("text")
-                lines.append(" ".join(p for p in ("[button]", label if isinstance(label, str)
-                                                  else "", target) if p))
-    return lines
-
-
-def _hidden_links(parts: list[Any]) -> list[str]:
-    """``[link] <target>`` for each link whose text hides its target (``text_link``)."""
-    lines: list[str] = []
-    for part in parts:
-        if type(part) is dict and part.get("type") == "text_link":
-            href = part.get("href")
-            if isinstance(href, str) and href and href != part.get("text"):
-                lines.append(f"[link] {href}")
-    return lines
-
-
-def _service_lines(msg: dict[str, Any]) -> list[str]:
-    lines: list[str] = []
-    for key in _SERVICE_FIELDS:
-        value = msg.get(key)
-        if isinstance(value, list):
-            value = ", ".join(v for v in value if isinstance(v, str))
-        if isinstance(value, str | int) and not isinstance(value, bool) and value != "":
-            lines.append(f"[{key}] {value}")
-    return lines
-
-
-def _attachments(msg: dict[str, Any]) -> list[Attachment]:
-    found: list[Attachment] = []
-    media_type = msg.get("media_type")
-    for key in ("photo", "file", "contact_vcard"):
-        value = msg.get(key)
-        if not isinstance(value, str) or not value:
-            continue
-        if key == "photo":
-            kind: str | None = "photo"
-        elif key == "file":
-            kind = media_type if isinstance(media_type, str) else "file"
-        else:
-            kind = "contact_vcard"
-        omitted = is_omitted(value)
-        found.append(Attachment(name=None if omitted else value, kind=kind, omitted=omitted))
-    return found
 
 
 class _Reader:
@@ -365,7 +237,7 @@ class _Reader:
                     build, kind = [result], "message"
                     top, top_is_map = result, event == "start_map"
                 else:
-                    yield Unparsed(self.where, _dump(value), "chat.unparsed.not_a_message")
+                    yield Unparsed(self.where, dump(value), "chat.unparsed.not_a_message")
                     index["messages"] += 1
                 continue
             if role in ("root", "chat"):
@@ -418,7 +290,7 @@ class _Reader:
     # -- records -------------------------------------------------------------------------
 
     def _chat(self, head: dict[str, Any], path: str) -> Chat:
-        platform_id = _id_text(head.get("id"))
+        platform_id = id_text(head.get("id"))
         key = f"tg:chat:{platform_id}" if platform_id else f"tg:chat:{path}"
         if key in self.chat_keys:
             key = f"tg:chat:{path}"
@@ -436,10 +308,10 @@ class _Reader:
             return
         phone = obj.get("phone_number")
         phone = phone if isinstance(phone, str) and phone else None
-        user_id = _id_text(obj.get("user_id"))
+        user_id = id_text(obj.get("user_id"))
         if user_id in ("0", "user0"):
             user_id = None  # a saved contact who is not on Telegram: known by the number
-        display = _name(obj.get("first_name"), obj.get("last_name")) or None
+        display = full_name(obj.get("first_name"), obj.get("last_name")) or None
         if user_id is not None:
             pid = user_id if user_id.startswith("user") else f"user{user_id}"
             key = f"tg:{pid}"
@@ -454,7 +326,7 @@ class _Reader:
         """The events of one message: its sender's ``Account`` when new, an ``Unparsed`` for
         unreadable text, the ``Message`` (a list: cheaper than a generator per message)."""
         if not isinstance(msg, dict):
-            return [Unparsed(where, _dump(msg), "chat.unparsed.not_a_message")]
+            return [Unparsed(where, dump(msg), "chat.unparsed.not_a_message")]
         out: list[ChatEvent] = []
         get = msg.get
         service = get("type") == "service"
@@ -465,18 +337,18 @@ class _Reader:
         if account is not None:
             out.append(account)
         raw = get("text", "")
-        text = raw if type(raw) is str else _joined(raw) if raw is not None else ""
+        text = raw if type(raw) is str else joined(raw) if raw is not None else ""
         if text is None:
-            text = _joined(get("text_entities"))
+            text = joined(get("text_entities"))
             if text is None:
                 text = ""
-                out.append(Unparsed(where + ".text", _dump(raw), "chat.unparsed.bad_text"))
+                out.append(Unparsed(where + ".text", dump(raw), "chat.unparsed.bad_text"))
         if service:
-            extra = _service_lines(msg)
+            extra = service_lines(msg)
         else:
-            extra = [] if _REDUCED_KEYS.isdisjoint(msg) else _reductions(msg)
+            extra = [] if REDUCED_KEYS.isdisjoint(msg) else reductions(msg)
             if type(raw) is list:
-                extra[:0] = _hidden_links(raw)
+                extra[:0] = hidden_links(raw)
         if extra:
             text = "\n".join([text, *extra]) if text else "\n".join(extra)
         sent_at, sent_text, zone = self._when(get("date_unixtime"), get("date"))
@@ -494,11 +366,11 @@ class _Reader:
             chat, self.ordinal - 1, where, sender, sent_at, sent_text, zone, text,
             "service" if service else "message",
             (action if isinstance(action, str) else "unknown") if service else None,
-            str(msg_id) if type(msg_id) is int else _id_text(msg_id),
-            None if reply_to is None else _id_text(reply_to),
+            str(msg_id) if type(msg_id) is int else id_text(msg_id),
+            None if reply_to is None else id_text(reply_to),
             forwarded if isinstance(forwarded, str) else None,
             edited_at, edited, False,
-            [] if _MEDIA_KEYS.isdisjoint(msg) else _attachments(msg),
+            [] if MEDIA_KEYS.isdisjoint(msg) else attachments(msg),
         ))
         return out
 
@@ -508,8 +380,8 @@ class _Reader:
             instant = unix_to_utc(unix)
             if instant is not None:
                 return instant, str(unix), None
-        moment = _local(local)
-        text = local if isinstance(local, str) else "" if local is None else _dump(local)
+        moment = local_instant(local)
+        text = local if isinstance(local, str) else "" if local is None else dump(local)
         if moment is None:
             return None, text, None
         instant = local_to_utc(moment, self.zone)
