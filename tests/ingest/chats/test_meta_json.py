@@ -18,7 +18,7 @@ from conftest import Env
 from sabueso.core.errors import InputError
 from sabueso.ingest.chats.meta_json import fix_text, match, match_messenger, parse
 from sabueso.ingest.chats.model import Account, Chat, ChatEvent, Message, Unparsed
-from sabueso.ingest.chats.registry import ChatSource, best_format
+from sabueso.ingest.chats.registry import ChatSource, best_format, format_by_name
 from sabueso.ingest.chats.whatsapp import parse_whatsapp
 
 OTHER = Path(__file__).resolve().parents[3].parent / "shared" / "corpora" / "other-chat-exports"
@@ -75,7 +75,9 @@ THREAD = {
          "reactions": [{"reaction": _mojibake("❤"), "actor": "Cliente Demo"}]},
         {"sender_name": "Cliente Demo", "timestamp_ms": 1763085000000,
          "photos": [{"uri": "your_instagram_activity/messages/inbox/colibripena_1234567890/"
-                            "photos/123456.jpg", "creation_timestamp": 1763085000}]},
+                            "photos/123456.jpg", "creation_timestamp": 1763085000},
+                    {"uri": _mojibake("your_instagram_activity/messages/inbox/"
+                                      "colibripena_1234567890/photos/menú.jpg")}]},
         {"sender_name": _mojibake("Colibrí Peña"), "timestamp_ms": 1763084400000,
          "share": {"link": "https://www.instagram.com/p/Cabc123/",
                    "share_text": "menu"}, "is_unsent": True},
@@ -85,7 +87,8 @@ THREAD = {
 
 
 def test_a_thread_in_file_order_with_its_text_media_and_additions() -> None:
-    events = _read(THREAD, siblings=frozenset({"photos/123456.jpg", "message_1.json"}))
+    events = _read(THREAD, siblings=frozenset({"photos/123456.jpg", "photos/menú.jpg",
+                                               "message_1.json"}))
     [chat] = [e for e in events if isinstance(e, Chat)]
     assert (chat.platform, chat.title, chat.kind, chat.platform_id) == (
         "instagram", "Colibrí Peña", "personal", "colibripena_1234567890")
@@ -96,7 +99,8 @@ def test_a_thread_in_file_order_with_its_text_media_and_additions() -> None:
     assert [m.locator for m in got] == [f"$.messages[{i}]" for i in range(4)]
     assert got[0].text == "Pedidos al +502 5555-0147, envío a zona 18 🍃\n[reaction] ❤ Cliente Demo"
     assert got[0].sent_at == datetime(2025, 11, 14, 2, 0, tzinfo=UTC) and got[0].zone is None
-    assert [(a.name, a.kind) for a in got[1].attachments] == [("photos/123456.jpg", "photo")]
+    assert [(a.name, a.kind) for a in got[1].attachments] == [("photos/123456.jpg", "photo"),
+                                                               ("photos/menú.jpg", "photo")]
     assert got[2].text == "[link] https://www.instagram.com/p/Cabc123/\n[share] menu"
     assert got[2].deleted and not got[1].deleted
     assert got[3].text == "[call] 65 s"
@@ -108,6 +112,10 @@ def test_messenger_is_told_apart_by_its_path_or_thread_type() -> None:
     both = json.dumps({**THREAD, "thread_type": "Regular"}).encode()
     assert match_messenger("message_1.json", both) == 80 > match("message_1.json", both)
     events = _read(THREAD, name="facebook-ana/messages/inbox/x/message_1.json")
+    assert {e.platform for e in events if isinstance(e, Chat | Account)} == {"facebook"}
+    # "--as facebook" on a file with no sign of Messenger: read as Messenger's
+    forced = format_by_name("facebook")
+    events = list(forced.parse(io.BytesIO(head), ChatSource("message_1.json", "UTC")))
     assert {e.platform for e in events if isinstance(e, Chat | Account)} == {"facebook"}
     assert match("notes.json", b'{"messages": []}') == 0
 
@@ -132,6 +140,7 @@ def test_a_dyi_folder_added_to_a_case(env: Env, tmp_path: Path) -> None:
     (thread / "photos").mkdir(parents=True)
     (thread / "message_1.json").write_text(json.dumps(THREAD), encoding="utf-8")
     (thread / "photos" / "123456.jpg").write_bytes(b"\xff\xd8\xff\xe0fake")
+    (thread / "photos" / "menú.jpg").write_bytes(b"\xff\xd8\xff\xe0other")
     env.new_case("GT-1")
     env.ok("add", "GT-1", str(tmp_path / "instagram-colibri"))
     [chat] = env.ok("chats", "GT-1", "--json").json()["chats"]
@@ -139,7 +148,7 @@ def test_a_dyi_folder_added_to_a_case(env: Env, tmp_path: Path) -> None:
     rows = env.ok("messages", "GT-1", "--json").jsonl()
     photo = [a for r in rows for a in r["attachments"]]
     assert [(a["name"], a["missing"], a["item"] is not None) for a in photo] == [
-        ("photos/123456.jpg", False, True)]
+        ("photos/123456.jpg", False, True), ("photos/menú.jpg", False, True)]
     ents = {(e["type"], e["value"]) for e in env.ok("entities", "GT-1", "--json").json()
             ["entities"]}
     assert {("phone", "+50255550147"), ("url", "https://www.instagram.com/p/Cabc123/")} <= ents

@@ -130,14 +130,17 @@ def _attachments(msg: dict[str, Any], siblings: frozenset[str]) -> list[Attachme
     for key, kind in _MEDIA:
         for media in _list(msg.get(key)):
             if isinstance(media, dict) and isinstance(media.get("uri"), str):
-                found.append(Attachment(_linked(media["uri"], siblings), kind))
+                found.append(Attachment(_linked(fix_text(media["uri"]), siblings), kind))
     sticker = msg.get("sticker")
     if isinstance(sticker, dict) and isinstance(sticker.get("uri"), str):
-        found.append(Attachment(_linked(sticker["uri"], siblings), "sticker"))
+        found.append(Attachment(_linked(fix_text(sticker["uri"]), siblings), "sticker"))
     return found
 
 
-def parse(stream: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
+def parse(stream: BinaryIO, source: ChatSource, platform: Platform | None = None
+          ) -> Iterator[ChatEvent]:
+    """The events of one message file; ``platform`` as the format chosen says (the registry
+    picks Instagram's or Messenger's reading by their scores), else from the file."""
     data = stream.read()
     try:
         doc = orjson.loads(data)
@@ -147,7 +150,7 @@ def parse(stream: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
     if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
         raise InputError("error.chat_json_invalid", location=source.name, path="$.messages",
                          detail="not a list of messages")
-    platform = _platform(source.name, data[:1 << 16])
+    platform = platform or _platform(source.name, data[:1 << 16])
     prefix = _PREFIX[platform]
     people = [fix_text(p["name"]) for p in _list(doc.get("participants"))
               if isinstance(p, dict) and isinstance(p.get("name"), str)]
@@ -181,5 +184,13 @@ def parse(stream: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
         ordinal += 1
 
 
-FORMATS = [ChatFormat("instagram-json", VERSION, "instagram", match, parse),
-           ChatFormat("messenger-json", VERSION, "facebook", match_messenger, parse)]
+def _parse_instagram(stream: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
+    return parse(stream, source, "instagram")
+
+
+def _parse_messenger(stream: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
+    return parse(stream, source, "facebook")
+
+
+FORMATS = [ChatFormat("instagram-json", VERSION, "instagram", match, _parse_instagram),
+           ChatFormat("messenger-json", VERSION, "facebook", match_messenger, _parse_messenger)]
