@@ -4,7 +4,8 @@ Every read needs the ``read`` permission on the case and is recorded in the ledg
 (``chats.list``, ``messages.list``) with the filters used, like every other view.
 
 A Telegram HTML export writes a long chat as pages (``messages.html``, ``messages2.html``, one
-per 1,000 messages), and each page is an evidence item read on its own, so each has a chat
+per 1,000 messages), and Meta's an Instagram or Messenger thread as ``message_1.json``,
+``message_2.json``...; each page is an evidence item read on its own, so each has a chat
 row. Pages of one export (same chat key, same folder or archive) are one conversation here:
 ``chat_groups`` maps every chat row to its group's first row, whose id the views show.
 """
@@ -29,8 +30,10 @@ from sabueso.workspace import Workspace
 __all__ = ["ChatRow", "MessageFilter", "MessageRow", "UnparsedRow", "chat_groups", "list_chats",
            "list_messages", "list_unparsed"]
 
-# Chat keys whose rows are pages of one conversation when their items share a parent.
-PAGED_KEYS = ("tg:chat:html:",)
+# Chat keys whose rows are pages of one conversation when their items share a parent: the
+# pages of a Telegram HTML export, the ``message_N.json`` files of an Instagram or Messenger
+# thread.
+PAGED_KEYS = ("tg:chat:html:", "ig:chat:", "fb:chat:")
 
 
 def chat_groups(conn: Connection, case_id: int) -> dict[int, int]:

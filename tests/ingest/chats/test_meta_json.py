@@ -176,3 +176,19 @@ def test_any_message_list_or_bytes_read_or_fail_cleanly(items: list[object],
         list(parse(io.BytesIO(b'{"messages": [' + junk), ChatSource("m.json", "UTC")))
     except InputError as exc:
         assert exc.location == "m.json"
+
+
+def test_the_files_of_one_long_thread_are_one_conversation(env: Env, tmp_path: Path) -> None:
+    # Meta splits a long thread into message_1.json, message_2.json...: one chat in the case
+    thread = tmp_path / "ig" / "messages" / "inbox" / "colibripena_1234567890"
+    thread.mkdir(parents=True)
+    newer = {**THREAD, "messages": THREAD["messages"][:2]}  # type: ignore[index]
+    older = {**THREAD, "messages": THREAD["messages"][2:]}  # type: ignore[index]
+    (thread / "message_1.json").write_text(json.dumps(newer), encoding="utf-8")
+    (thread / "message_2.json").write_text(json.dumps(older), encoding="utf-8")
+    env.new_case("GT-1")
+    env.ok("add", "GT-1", str(tmp_path / "ig"))
+    [chat] = env.ok("chats", "GT-1", "--json").json()["chats"]
+    assert (chat["messages"], len(chat["items"])) == (4, 2)
+    rows = env.ok("messages", "GT-1", "--chat", str(chat["chat"]), "--json").jsonl()
+    assert len(rows) == 4

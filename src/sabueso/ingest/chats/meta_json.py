@@ -159,7 +159,9 @@ def parse(stream: BinaryIO, source: ChatSource, platform: Platform | None = None
     # the thread's folder name (``inbox/ana_123...``: the conversation's id in the export)
     thread = doc["thread_path"].rsplit("/", 1)[-1][:64] \
         if isinstance(doc.get("thread_path"), str) else None
-    chat = f"{prefix}:chat"
+    # one key for every file of the thread (``message_1.json``, ``message_2.json``... in one
+    # folder): the case's views show them as one conversation (``chatlookup.PAGED_KEYS``)
+    chat = f"{prefix}:chat:{thread or ''}"
     yield Chat(chat, platform, title or (", ".join(people) or None), kind, platform_id=thread)
     seen: set[str] = set()
     ordinal = 0
