@@ -456,3 +456,32 @@ def test_cell_forms_of_a_cgi_end_in_its_lac_ci(mcc: int, mnc: int, lac: int, ci:
     assert got is not None
     assert got[0] == {"n": f"{mcc}-{mnc}-{lac}-{ci}", "k": short, "g": 4}
     assert got[1] == {"n": short, "k": short, "g": 2}
+
+
+def test_one_site_written_in_two_coordinate_forms_is_one_cell(tmp_path: Path) -> None:
+    # Mexican sabanas write the serving site on each record; one production in degrees-
+    # minutes-seconds, another in decimals with a comma: the same cell (and two sectors of
+    # the site, by their azimuth, two cells)
+    from sabueso.telephony import places
+
+    con = duckdb.connect()
+    con.execute(DDL)
+    con.execute("INSERT INTO imports VALUES (1, 1, 'k', 'cdr', NULL, 7, 2)")
+    files = {
+        "a.csv": "Numero A,Numero B,Fecha,Hora,Latitud,Longitud,Azimuth\n"
+                 "5512345678,5587654321,21/10/2026,08:15:00,19°25'42.5\"N,99°7'39.4\"O,120\n"
+                 "5512345678,5587654321,21/10/2026,09:15:00,19°25'42.5\"N,99°7'39.4\"O,240\n",
+        "b.csv": "Numero A,Numero B,Fecha,Hora,Latitud,Longitud,Azimuth\n"
+                 "5511112222,5533334444,21/10/2026,08:20:00,\"19,4284722\",\"-99,1276111\","
+                 "120\n"}
+    for k, (name, text) in enumerate(files.items(), start=1):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        load(con, path, None, "stage")
+        normalise(con, "stage", region="MX", tz="America/Mexico_City", date_order=None,
+                  where=name, import_id=k)
+    cells = sorted(r[0] for r in con.execute("SELECT DISTINCT cell FROM events").fetchall())
+    assert cells == ["LL 19.42847 -99.12761 A120", "LL 19.42847 -99.12761 A240"]
+    met = places.colocation(con, "X", "+525512345678", "+525511112222", 900).records()
+    assert [(m["cell"], m["seconds_apart"]) for m in met] == [
+        ("LL 19.42847 -99.12761 A120", 300)]

@@ -198,23 +198,45 @@ def _fast_format(con: duckdb.DuckDBPyConnection, stage: str, order: str | None) 
     return candidates[best] if counts[best] * 2 >= counts[-1] else None
 
 
-def _cells_from_records(con: duckdb.DuckDBPyConnection, stage: str, import_id: int) -> None:
-    """Coordinates written on the records themselves become cells of this import (a record
-    without a cell identifier is placed on a cell named by its coordinates)."""
+def _place_key(t: str = "") -> str:
+    """SQL: the coordinates and azimuth of a record as written, as one text (``t``: the
+    table's alias with its dot)."""
+    return (f"trim({t}lat) || chr(31) || trim({t}lon) || chr(31) || "
+            f"coalesce(trim({t}azimuth), '')")
+
+
+def _place_name(lat: float, lon: float, azimuth: float | None) -> str:
+    """The cell a record without a cell identifier is placed on: its coordinates as read
+    (degrees to 5 decimals, about a metre) and its sector's azimuth, so the same site written
+    in degrees-minutes-seconds by one production and in decimals by another is one cell, and
+    two sectors of one site are two."""
+    name = f"LL {lat:.5f} {lon:.5f}"
+    return name if azimuth is None else f"{name} A{azimuth:g}"
+
+
+def _places(con: duckdb.DuckDBPyConnection, stage: str,
+            import_id: int) -> None:
+    """Coordinates written on the records themselves (Mexican sabanas, some dumps): the temp
+    map ``_ll`` (coordinates as written -> the cell's name, for the records without a cell
+    identifier) and the cells of this import."""
     from sabueso.telephony.cells import _number, coordinate
 
-    found = con.execute(f"""SELECT coalesce(upper(trim(cell)),
-            'LL ' || trim(lat) || ' ' || trim(lon)) AS c, trim(lat), trim(lon),
-            trim(azimuth), min(line_no)
+    found = con.execute(f"""SELECT upper(trim(cell)), trim(lat), trim(lon), trim(azimuth),
+            {_place_key()}, min(line_no)
         FROM {stage} WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY ALL""").fetchall()
+    names: dict[str, tuple[str]] = {}
     rows = []
-    for cell, lat_t, lon_t, azimuth_t, line_no in found:
+    for cell, lat_t, lon_t, azimuth_t, key, line_no in found:
         lat, lon = coordinate(lat_t, "lat"), coordinate(lon_t, "lon")
         azimuth = _number(azimuth_t)
         if azimuth is not None and not 0 <= azimuth <= 360:
             azimuth = None
-        if lat is not None and lon is not None:
-            rows.append([import_id, line_no, cell, lat, lon, azimuth, None, None])
+        if lat is None or lon is None:
+            continue  # the record keeps the coordinates as written for a name, with no place
+        name = _place_name(lat, lon, azimuth)
+        names[key] = (name,)
+        rows.append([import_id, line_no, cell or name, lat, lon, azimuth, None, None])
+    _map_table(con, "_ll", names, ("v",))
     if rows:
         con.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
@@ -395,6 +417,13 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
     # usually nothing, and then the file is not read a third time.
     # the staged rows may be a view over the file, whose size DuckDB cannot estimate: the
     # joins are kept as written (the small maps are the build sides, the rows stream through)
+    # a record without a cell identifier but with coordinates is placed on the cell they name
+    if survey["placed"]:
+        _places(con, stage, import_id)
+        placed = "coalesce(ll.v, 'LL ' || trim(s.lat) || ' ' || trim(s.lon))"
+        place_join = f"LEFT JOIN _ll ll ON ll.k = {_place_key('s.')}"
+    else:
+        placed, place_join = "NULL::VARCHAR", ""
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
     # (what is the same on every row, and imei14, a function of imei, are added after the
@@ -417,8 +446,7 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
                           CASE WHEN regexp_full_match(s.imsi, '[0-9]*') THEN s.imsi
                                ELSE regexp_replace(s.imsi, '[^0-9]', '', 'g') END AS imsi_d,
                           coalesce(upper(trim(s.cell)), CASE WHEN s.lat IS NOT NULL AND
-                              s.lon IS NOT NULL THEN 'LL ' || trim(s.lat) || ' ' || trim(s.lon)
-                              END) AS cell,
+                              s.lon IS NOT NULL THEN {placed} END) AS cell,
                           {txt} AS txt, nl.v AS l, na.v AS av, nb.v AS bv,
                           coalesce(nl.sci, FALSE) OR coalesce(na.sci, FALSE)
                               OR coalesce(nb.sci, FALSE) AS sci,
@@ -426,7 +454,8 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
                    FROM {stage} s LEFT JOIN _num nl ON nl.k = s.line
                    LEFT JOIN _num na ON na.k = s.a LEFT JOIN _num nb ON nb.k = s.b
                    LEFT JOIN _typ ty ON ty.k = coalesce(s.type, '')
-                   LEFT JOIN _dir d ON d.k = coalesce(s.direction, '')),
+                   LEFT JOIN _dir d ON d.k = coalesce(s.direction, '')
+                   {place_join}),
              f0 AS (SELECT p.*, {fast_ts} AS fts0 FROM p),
              f AS (SELECT f0.*, CASE WHEN year(fts0) >= 1900 THEN fts0 END AS fts FROM f0),
              q AS (SELECT f.*, CASE WHEN fts IS NULL THEN
@@ -478,9 +507,7 @@ def normalise(con: duckdb.DuckDBPyConnection, stage: str, *, region: str | None,
         "(SELECT count(*) FROM rejects WHERE import_id = $i AND severity = 'warning')",
         {"i": import_id}).fetchone()
     kept, rejected, warnings = (int(x) for x in counts) if counts else (0, 0, 0)
-    if survey["placed"]:
-        _cells_from_records(con, stage, import_id)
-    for name in ("_num", "_typ", "_dir", "_p1"):
+    for name in ("_num", "_typ", "_dir", "_p1", "_ll"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return Outcome(rows_read, kept, rejected, warnings, order, basis, tgt)
 
