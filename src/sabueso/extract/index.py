@@ -155,13 +155,15 @@ class _Row:
     chat_format: str | None = None  # the intake's ``--as`` (or ``sabueso reread``'s)
     zone: str | None = None  # the intake's ``--tz`` (or ``sabueso reread``'s)
     date_order: str | None = None  # ``sabueso reread --date-order``
+    container: str | None = None  # the name of the archive or folder holding it
 
 
 def _candidates(conn: Connection, case: CaseRow, nos: list[int] | None) -> list[_Row]:
     """Items holding content (files and archive members) not derived yet, in order."""
+    parent = items.alias("parent")
     base = (select(items.c.id, items.c.no, items.c.name, items.c.media_type,
                    items.c.blob_sha256, items.c.size, items.c.kind, items.c.parent_id,
-                   items.c.original_path,
+                   items.c.original_path, parent.c.name.label("container"),
                    func.coalesce(reading_hints.c.chat_format, intakes.c.chat_format)
                    .label("chat_format"),
                    func.coalesce(reading_hints.c.zone, intakes.c.zone).label("zone"),
@@ -169,6 +171,7 @@ def _candidates(conn: Connection, case: CaseRow, nos: list[int] | None) -> list[
             .outerjoin(item_derivations, item_derivations.c.item_id == items.c.id)
             .outerjoin(intakes, intakes.c.id == items.c.intake_id)
             .outerjoin(reading_hints, reading_hints.c.item_id == items.c.id)
+            .outerjoin(parent, parent.c.id == items.c.parent_id)
             .where(items.c.case_id == case.id, items.c.blob_sha256.is_not(None),
                    item_derivations.c.item_id.is_(None)))
     if nos is None:
@@ -180,8 +183,8 @@ def _candidates(conn: Connection, case: CaseRow, nos: list[int] | None) -> list[
             rows += conn.execute(base.where(items.c.no.in_(wanted[start:start + CHUNK_IDS])))
         rows.sort(key=lambda r: r.no)
     return [_Row(int(r.id), int(r.no), r.name, r.media_type, r.blob_sha256, int(r.size or 0),
-                 r.kind, r.parent_id, r.original_path, r.chat_format, r.zone, r.date_order)
-            for r in rows]
+                 r.kind, r.parent_id, r.original_path, r.chat_format, r.zone, r.date_order,
+                 r.container) for r in rows]
 
 
 class _Siblings:
@@ -249,7 +252,7 @@ def _plan(ws: Workspace, case: CaseRow, rows: list[_Row]) -> tuple[list[Candidat
             continue
         cand = Candidate(row.id, row.no, row.name, row.media_type, row.sha256, row.size,
                          reader=reader.name, zone=row.zone or case.tz,
-                         date_order=row.date_order)
+                         date_order=row.date_order, container=row.container)
         if reader.name in _CHAT_CAPABLE:
             with ws.vault.open(row.sha256) as fh:
                 head = fh.read(HEAD_BYTES)

@@ -83,6 +83,7 @@ class Candidate:
     zone: str = "UTC"
     siblings: str = ""  # key of its table in SIBLINGS
     date_order: str | None = None  # "dmy" | "mdy": how its dates are read (``sabueso reread``)
+    container: str | None = None  # the name of the archive or folder it is in
 
 
 class Spool:
@@ -250,7 +251,7 @@ def _read_chat(fh: IO[bytes], cand: Candidate, sink: _Sink) -> None:
     names = _NAMES.get(cand.siblings)
     if names is None:
         names = _NAMES[cand.siblings] = frozenset(siblings)
-    source = ChatSource(cand.name, cand.zone, names, cand.date_order)
+    source = ChatSource(cand.name, cand.zone, names, cand.date_order, cand.container)
     # the export's own file is one of the files beside it: alone, it came with nothing else
     own = cand.name.replace("\\", "/").rsplit("/", 1)[-1]
     with_files = any(name != own for name in siblings)

@@ -307,3 +307,19 @@ def test_a_title_from_a_decomposed_file_name_is_composed() -> None:
     events = wa("13/11/24, 20:00 - Ana: hola\n", name=_nfd("Chat de WhatsApp con Peña.txt"))
     [chat] = [e for e in events if isinstance(e, Chat)]
     assert chat.title == "Peña" and chat.title == unicodedata.normalize("NFC", chat.title)
+
+
+def test_an_ios_chat_is_titled_from_its_zip_or_folder(env: Env, tmp_path: Path) -> None:
+    # iOS names the file _chat.txt and the zip after the chat ("WhatsApp Chat - Ana.zip"); a
+    # personal chat has no notice naming it: its title was empty
+    chat = "[13/11/24, 20:00:00] Colibrí Peña: ¿Hay del verde?\n"
+    archive = tmp_path / "WhatsApp Chat - Colibrí Peña.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("_chat.txt", chat.encode())
+    folder = tmp_path / "WhatsApp Chat - Beto"
+    folder.mkdir()
+    (folder / "_chat.txt").write_text(chat.replace("Colibrí Peña", "Beto"), encoding="utf-8")
+    env.new_case("GT-1")
+    env.ok("add", "GT-1", str(archive), str(folder))
+    titles = sorted(c["title"] for c in env.ok("chats", "GT-1", "--json").json()["chats"])
+    assert titles == ["Beto", "Colibrí Peña"]

@@ -53,12 +53,15 @@ class ChatSource:
     ``zone``: the time zone local times are read in (``--tz`` or the case's); ``siblings``:
     the names (paths relative to the export's folder, ``/``-separated) of the other files of
     the same export, to link attachment lines to them; ``date_order``: "dmy" or "mdy" when the
-    user said how a text export writes its dates (``sabueso reread --date-order``)."""
+    user said how a text export writes its dates (``sabueso reread --date-order``);
+    ``container``: the name of the archive or folder the file is in (an iOS WhatsApp export is
+    ``_chat.txt`` inside ``WhatsApp Chat - Ana.zip``)."""
 
     name: str
     zone: str
     siblings: frozenset[str] = field(default_factory=frozenset)
     date_order: str | None = None
+    container: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,7 +63,7 @@ from sabueso.ingest.textbase import DecodedText, decode_bytes
 __all__ = ["CHAT_KEY", "FORMATS", "VERSION", "chat_member", "match", "parse_binary",
            "parse_whatsapp"]
 
-VERSION = "6"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as such; a media
+VERSION = "7"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as such; a media
 #                  line with trailing spaces or marks ("imagen omitida ") is one
 #              3: iOS group lines under a later subject, or in words not in the tables,
 #                 are system lines (were messages from an account named like the group)
@@ -72,6 +72,7 @@ VERSION = "6"  # 2: "salió del grupo", "saiu do grupo", "Te uniste" read as suc
 #              5: an attachment named with accents is linked to its file whatever the
 #                 Unicode form of either name (NFC in the text, NFD in a zip made on a Mac)
 #              6: a title taken from an NFD file name is composed (NFC)
+#              7: an iOS ``_chat.txt`` is titled from its zip's or folder's name
 CHAT_KEY = "wa:chat"
 
 _PHONE = re.compile(r"\+\d[\d \-()\u00a0]{4,}\d")
@@ -119,7 +120,7 @@ def parse_binary(fh: BinaryIO, source: ChatSource) -> Iterator[ChatEvent]:
         return DecodedText(fh)
 
     return _parse(reopen, zone=source.zone, name=source.name, members=source.siblings,
-                  locale=None, given=source.date_order)
+                  locale=None, given=source.date_order, container=source.container)
 
 
 def match(name: str, head_text: str) -> int:
@@ -173,17 +174,20 @@ FORMATS = [ChatFormat(name="whatsapp", version=VERSION, platform="whatsapp",
 
 # --------------------------------------------------------------------------- reading
 
-def _title_from_name(base: str) -> str | None:
-    """The chat's name in the export's file name (``Chat de WhatsApp con Ana Peña.txt``), in
-    composed form (a name zipped on a Mac is decomposed, NFD: the title must compare, and be
-    searched, as typed)."""
-    m = _TITLE_NAME.fullmatch(unicodedata.normalize("NFC", base))
+def _title_from_name(base: str, bare: bool = False) -> str | None:
+    """The chat's name in the export's file name (``Chat de WhatsApp con Ana Peña.txt``), or
+    with ``bare`` in a folder's name too (no extension), in composed form (a name zipped on a
+    Mac is decomposed, NFD: the title must compare, and be searched, as typed)."""
+    text = unicodedata.normalize("NFC", base)
+    m = _TITLE_NAME.fullmatch(text)
+    if m is None and bare:
+        m = _TITLE_NAME.fullmatch(text + ".zip")
     return m.group("title") if m else None
 
 
 def _parse(reopen: Callable[[], TextSource], *, zone: str, name: str | None,
-           members: Iterable[str], locale: str | None,
-           given: str | None = None) -> Iterator[ChatEvent]:
+           members: Iterable[str], locale: str | None, given: str | None = None,
+           container: str | None = None) -> Iterator[ChatEvent]:
     zi = get_zone(zone)  # an unknown zone fails here, before anything is read
     names = list(members)
     member_map = {n: n for n in names}
@@ -192,15 +196,18 @@ def _parse(reopen: Callable[[], TextSource], *, zone: str, name: str | None,
     for shown, n in list(member_map.items()):
         if not shown.isascii():  # "Peña.vcf" zipped on a Mac is decomposed (NFD)
             member_map.setdefault(unicodedata.normalize("NFC", shown), n)
-    return _events(reopen, zi, name, member_map, locale, given)
+    return _events(reopen, zi, name, member_map, locale, given, container)
 
 
 def _events(reopen: Callable[[], TextSource], zi: ZoneInfo, name: str | None,
             members: dict[str, str], locale: str | None,
-            given: str | None) -> Iterator[ChatEvent]:
+            given: str | None, container: str | None) -> Iterator[ChatEvent]:
     found = survey(reopen(), locale, given)
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    yield Chat(key=CHAT_KEY, platform="whatsapp", title=_title_from_name(base) or found.title,
+    # the chat's name: in the file's name (Android), else in its zip's or folder's (iOS
+    # writes ``_chat.txt`` inside ``WhatsApp Chat - Ana.zip``), else in a notice
+    title = _title_from_name(base) or _title_from_name(container or "", bare=True)
+    yield Chat(key=CHAT_KEY, platform="whatsapp", title=title or found.title,
                kind="group" if found.group else None, date_order=found.order,
                date_order_basis=found.basis)
     yield from _Reader(found, zi, members).read(reopen())
