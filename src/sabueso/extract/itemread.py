@@ -33,7 +33,7 @@ from sabueso.core.errors import SabuesoError
 from sabueso.extract import engine
 from sabueso.extract.base import Context, Hit
 from sabueso.extract.fold import CHUNK_CHARS, chunks
-from sabueso.ingest.chats.model import Account, Chat, Message, Unparsed
+from sabueso.ingest.chats.model import Account, Chat, Message, Note, Unparsed
 from sabueso.ingest.chats.registry import ChatSource, format_by_name
 from sabueso.ingest.text import read_records, reader_by_name
 
@@ -55,6 +55,7 @@ _NAMES: dict[str, frozenset[str]] = {}  # the same, as the name sets parsers are
 STREAM_WORKERS_ABOVE = 16 << 20  # plain-text items larger than this are scanned in processes
 CHAT_ACCOUNT_NOTE = "chat.account"  # note of the record holding an account's phone as shown
 SPOOL_CHUNK = 512  # spool entries pickled together
+ACCOUNT_DATA_NOTE = "account data: "  # note of a record holding a session of the account
 UNPARSED_NOTE = "unparsed: "  # note of a record holding a piece of an export that is no message
 
 
@@ -280,6 +281,9 @@ def _read_chat(fh: IO[bytes], cand: Candidate, sink: _Sink) -> None:
         elif isinstance(event, Unparsed):
             sink.record(ordinal, event.locator, event.text, f"{UNPARSED_NOTE}{event.reason}")
             out.unparsed += 1
+            ordinal += 1
+        elif isinstance(event, Note):
+            sink.record(ordinal, event.locator, event.text, f"{ACCOUNT_DATA_NOTE}{event.kind}")
             ordinal += 1
         elif isinstance(event, Account):
             out.spool.put(("a", event.key, event.platform,

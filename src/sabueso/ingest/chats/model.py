@@ -31,6 +31,7 @@ __all__ = [
     "ChatEvent",
     "Message",
     "MessageKind",
+    "Note",
     "Platform",
     "Unparsed",
 ]
@@ -132,4 +133,16 @@ class Unparsed:
     reason: str  # a message key, e.g. "chat.unparsed.before_first_message"
 
 
-ChatEvent = Chat | Account | Message | Unparsed
+@dataclass(frozen=True, slots=True)
+class Note:
+    """What an export says about the account itself rather than in a chat: a login session
+    (Telegram ``sessions``/``web_sessions``: application, device, IP address, place, when it
+    was created and last active). Kept as a record of its own, so its IP addresses and
+    domains are entities like any other."""
+
+    locator: str
+    text: str
+    kind: str  # "session", "web_session"
+
+
+ChatEvent = Chat | Account | Message | Unparsed | Note

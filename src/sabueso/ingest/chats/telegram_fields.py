@@ -11,11 +11,12 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sabueso.ingest.chats.model import Attachment
-from sabueso.ingest.chats.telegram_common import is_omitted
+from sabueso.ingest.chats.model import Attachment, Note
+from sabueso.ingest.chats.telegram_common import is_omitted, unix_to_utc
 
 __all__ = ["MEDIA_KEYS", "REDUCED_KEYS", "SERVICE_FIELDS", "attachments", "dump", "full_name",
-           "hidden_links", "id_text", "joined", "local_instant", "reductions", "service_lines"]
+           "hidden_links", "id_text", "joined", "local_instant", "reductions", "service_lines",
+           "session_note"]
 
 REDUCED_KEYS = frozenset({"contact_information", "place_name", "address",
                            "location_information", "poll", "via_bot", "author", "saved_from",
@@ -155,3 +156,41 @@ def attachments(msg: dict[str, Any]) -> list[Attachment]:
         omitted = is_omitted(value)
         found.append(Attachment(name=None if omitted else value, kind=kind, omitted=omitted))
     return found
+
+
+def _when(session: dict[str, Any], key: str) -> str:
+    """A session's instant: exact UTC from ``<key>_unixtime``, else the local text."""
+    exact = unix_to_utc(session.get(f"{key}_unixtime"))
+    if exact is not None:
+        return exact.isoformat().replace("+00:00", "Z")
+    local = session.get(key)
+    return local if isinstance(local, str) else ""
+
+
+def session_note(session: Any, where: str, root: str) -> Note:
+    """One entry of ``sessions.list`` (an app logged in to the account: application, device,
+    system, IP address, country and region) or of ``web_sessions.list`` (a site logged in
+    through Telegram: domain, bot, browser), with when it was created and last active, as one
+    line of text (``[session] Telegram Desktop 4.8.4 · ... · IP 203.0.113.5 · ...``)."""
+    web = root == "web_sessions"
+    kind = "web_session" if web else "session"
+    if not isinstance(session, dict):
+        return Note(where, f"[{kind}] {dump(session)}", kind)
+
+    def text(*keys: str) -> str:
+        return " ".join(v for k in keys if isinstance(v := session.get(k), str) and v)
+
+    bot = text("bot_username")
+    parts = ([text("domain_name"), f"bot @{bot}" if bot else "", text("browser"),
+              text("platform")] if web else
+             [text("application_name", "application_version"), text("device_model"),
+              text("platform", "system_version")])
+    ip = text("last_ip")
+    place = ", ".join(v for k in ("last_country", "last_region")
+                      if isinstance(v := session.get(k), str) and v)
+    parts += [f"IP {ip}" if ip else "", place]
+    for label, key in (("last active", "last_active"), ("created", "created")):
+        moment = _when(session, key)
+        if moment:
+            parts.append(f"{label} {moment}")
+    return Note(where, f"[{kind}] " + " · ".join(p for p in parts if p), kind)

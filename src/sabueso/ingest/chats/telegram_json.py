@@ -69,12 +69,14 @@ from sabueso.ingest.chats.telegram_fields import (
     local_instant,
     reductions,
     service_lines,
+    session_note,
 )
 
 __all__ = ["NAME", "VERSION", "match", "parse", "parse_path"]
 
 NAME = "telegram-json"
-VERSION = "2"  # 2: via_bot, author, saved_from and link buttons read (were dropped)
+VERSION = "3"  # 2: via_bot, author, saved_from and link buttons read (were dropped)
+#              3: the account's sessions and web sessions read (were skipped)
 
 _CHAT_TYPES = (b'"personal_chat"', b'"bot_chat"', b'"private_group"', b'"private_supergroup"',
                b'"public_supergroup"', b'"private_channel"', b'"public_channel"',
@@ -83,6 +85,8 @@ _TG_KEYS = (b'"date_unixtime"', b'"from_id"', b'"text_entities"', b'"personal_in
             b'"actor_id"', b'"left_chats"', b'"forwarded_from"', b'"reply_to_message_id"')
 _LIST_ROOTS = {"chats": "chats.list", "left_chats": "left_chats.list"}
 _SCALAR_EVENTS = frozenset({"string", "number", "boolean", "null"})
+# a whole-account export's login sessions (apps, and sites logged in through Telegram)
+_SESSION_ROOTS = ("sessions", "web_sessions")
 _MAX_DEPTH = 64  # levels inside one message (tdesktop writes at most about 5)
 
 
@@ -209,6 +213,8 @@ class _Reader:
                     if kind == "message":
                         yield from self._message(result, self._current_chat, self.where)
                         index["messages"] += 1
+                    elif kind in _SESSION_ROOTS:
+                        yield session_note(result, self.where, kind)
                     else:
                         yield from self._contact(result, self.where, kind == "personal")
                 continue
@@ -255,6 +261,8 @@ class _Reader:
                     found, child, path = True, "lists", f"$.{key}"
                 elif role == "root" and key == "contacts" and event == "start_map":
                     found, child, path = True, "contacts", "$.contacts"
+                elif role == "root" and key in _SESSION_ROOTS and event == "start_map":
+                    found, child, path = True, "sessions", f"$.{key}"
                 elif role == "root" and key == "personal_information" and event == "start_map":
                     found = True
                     self.where = "$.personal_information"
@@ -271,6 +279,14 @@ class _Reader:
                 head, chat_open, child = {}, False, "chat"
             elif role == "contacts" and key == "list" and event == "start_array":
                 child, path = "contactlist", f"{path}.list"
+            elif role == "sessions" and key == "list" and event == "start_array":
+                child, path = "sessionlist", f"{path}.list"
+            elif role == "sessionlist" and event == "start_map":
+                index[path] = index.get(path, -1) + 1
+                self.where = f"{path}[{index[path]}]"
+                result = top = {}
+                build, kind, top_is_map = [result], path.split(".")[1], True
+                continue
             elif role == "contactlist" and event == "start_map":
                 index["contacts"] += 1
                 self.where = f"{path}[{index['contacts']}]"
