@@ -24,7 +24,14 @@ ACCOUNT = {
                                      "id": 77, "messages": [
         {"id": 1, "type": "message", "date": "2026-11-06T12:50:00",
          "date_unixtime": "1793991000", "from": "Cliente", "from_id": "user77",
-         "text": "hola"}]}]},
+         "text": "hola", "reactions": [
+             {"type": "emoji", "count": 2, "emoji": "👍", "recent": [
+                 {"from": "Ana", "from_id": "user5", "date": "2026-11-06T12:51:00"},
+                 {"from": "Beto", "from_id": "user6", "date": "2026-11-06T12:52:00"}]},
+             {"type": "paid", "count": 1}]}]}]},
+    "frequent_contacts": {"about": "", "list": [
+        {"id": 77, "category": "people", "type": "user", "name": "Cliente", "rating": 0.87},
+        {"id": 99, "category": "inline_bots", "type": "user", "name": None, "rating": 0.1}]},
     "sessions": {"about": "", "list": [
         {"last_active": "2026-11-06T12:59:00", "last_active_unixtime": "1793991540",
          "last_ip": "203.0.113.45", "last_country": "Guatemala", "last_region": "Guatemala",
@@ -47,8 +54,14 @@ def test_sessions_are_notes_with_their_paths() -> None:
     events = list(parse(io.BytesIO(json.dumps(ACCOUNT).encode()), "result.json"))
     notes = [e for e in events if isinstance(e, Note)]
     assert [(n.locator, n.kind) for n in notes] == [
+        ("$.frequent_contacts.list[0]", "frequent_contact"),
+        ("$.frequent_contacts.list[1]", "frequent_contact"),
         ("$.sessions.list[0]", "session"), ("$.sessions.list[1]", "session"),
         ("$.web_sessions.list[0]", "web_session")]
+    assert [n.text for n in notes[:2]] == [
+        "[frequent_contact] people · Cliente (user 77) · rating 0.87",
+        "[frequent_contact] inline_bots · user 99 · rating 0.1"]
+    notes = notes[2:]
     assert notes[0].text == (
         "[session] Telegram Desktop 5.8.3 · Desktop · Windows Windows 10 · IP 203.0.113.45 · "
         "Guatemala, Guatemala · last active 2026-11-06T18:59:00Z · "
@@ -60,7 +73,9 @@ def test_sessions_are_notes_with_their_paths() -> None:
         "[web_session] pagos.example.com · bot @PagosDemoBot · Chrome 130 · Windows · "
         "IP 203.0.113.80 · Guatemala · last active 2026-11-04T10:00:00Z · "
         "created 2026-11-04T09:58:00Z")
-    assert [m.text for m in events if isinstance(m, Message)] == ["hola"]
+    # who reacted to a message, as lines of its text
+    assert [m.text for m in events if isinstance(m, Message)] == [
+        "hola\n[reaction] 👍 2: Ana, Beto\n[reaction] paid 1"]
 
 
 @given(st.one_of(st.none(), st.integers(), st.text(max_size=8),

@@ -20,7 +20,7 @@ __all__ = ["MEDIA_KEYS", "REDUCED_KEYS", "SERVICE_FIELDS", "attachments", "dump"
 
 REDUCED_KEYS = frozenset({"contact_information", "place_name", "address",
                            "location_information", "poll", "via_bot", "author", "saved_from",
-                           "inline_bot_buttons"})
+                           "inline_bot_buttons", "reactions"})
 MEDIA_KEYS = frozenset({"photo", "file", "contact_vcard"})
 SERVICE_FIELDS = ("title", "members", "inviter", "message_id", "duration_seconds",
                    "discard_reason")
@@ -78,7 +78,8 @@ def full_name(first: Any, last: Any) -> str:
 def reductions(msg: dict[str, Any]) -> list[str]:
     """Shared contacts, places and polls as lines of text; so are the bot a message was sent
     through (``[via] @bot``), a channel post's signature (``[author]``), where a saved message
-    came from (``[saved_from]``) and the links of its buttons (``[button] Pagar https://...``)."""
+    came from (``[saved_from]``), the links of its buttons (``[button] Pagar https://...``) and
+    its reactions with who made them (``[reaction] 👍 2: Ana, Beto``)."""
     lines: list[str] = []
     contact = msg.get("contact_information")
     if isinstance(contact, dict):
@@ -115,7 +116,25 @@ def reductions(msg: dict[str, Any]) -> list[str]:
                 label = button.get("text")
                 lines.append(" ".join(p for p in ("[button]", label if isinstance(label, str)
                                                   else "", target) if p))
+    reactions = msg.get("reactions")
+    for reaction in reactions if isinstance(reactions, list) else ():
+        if isinstance(reaction, dict):
+            lines.append(_reaction(reaction))
     return lines
+
+
+def _reaction(reaction: dict[str, Any]) -> str:
+    """``[reaction] 👍 3: Ana, Beto``: the emoji (or its kind), how many, and who reacted
+    lately (tdesktop lists the recent ones with their names)."""
+    emoji = reaction.get("emoji")
+    shown = emoji if isinstance(emoji, str) and emoji else str(reaction.get("type", ""))
+    count = reaction.get("count")
+    head = " ".join(p for p in ("[reaction]", shown, str(count) if isinstance(count, int)
+                                and not isinstance(count, bool) else "") if p)
+    recent = reaction.get("recent")
+    names = [r["from"] for r in (recent if isinstance(recent, list) else ())
+             if isinstance(r, dict) and isinstance(r.get("from"), str) and r["from"]]
+    return f"{head}: {', '.join(names)}" if names else head
 
 
 def hidden_links(parts: list[Any]) -> list[str]:
@@ -167,15 +186,34 @@ def _when(session: dict[str, Any], key: str) -> str:
     return local if isinstance(local, str) else ""
 
 
+def _frequent(peer: dict[str, Any], where: str) -> Note:
+    """An entry of ``frequent_contacts.list``: the peers the account writes, calls or uses as
+    inline bots most, with Telegram's rating."""
+    def text(key: str) -> str:
+        value = peer.get(key)
+        return str(value) if isinstance(value, str | int | float) and \
+            not isinstance(value, bool) and value != "" else ""
+
+    who = text("name")
+    ident = " ".join(p for p in (text("type"), text("id")) if p)
+    parts = [text("category"), f"{who} ({ident})" if who and ident else who or ident,
+             f"rating {text('rating')}" if text("rating") else ""]
+    return Note(where, "[frequent_contact] " + " · ".join(p for p in parts if p),
+                "frequent_contact")
+
+
 def session_note(session: Any, where: str, root: str) -> Note:
     """One entry of ``sessions.list`` (an app logged in to the account: application, device,
     system, IP address, country and region) or of ``web_sessions.list`` (a site logged in
     through Telegram: domain, bot, browser), with when it was created and last active, as one
     line of text (``[session] Telegram Desktop 4.8.4 · ... · IP 203.0.113.5 · ...``)."""
     web = root == "web_sessions"
-    kind = "web_session" if web else "session"
+    kind = {"web_sessions": "web_session", "frequent_contacts": "frequent_contact"}.get(
+        root, "session")
     if not isinstance(session, dict):
         return Note(where, f"[{kind}] {dump(session)}", kind)
+    if root == "frequent_contacts":
+        return _frequent(session, where)
 
     def text(*keys: str) -> str:
         return " ".join(v for k in keys if isinstance(v := session.get(k), str) and v)

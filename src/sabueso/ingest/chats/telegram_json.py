@@ -76,7 +76,8 @@ __all__ = ["NAME", "VERSION", "match", "parse", "parse_path"]
 
 NAME = "telegram-json"
 VERSION = "3"  # 2: via_bot, author, saved_from and link buttons read (were dropped)
-#              3: the account's sessions and web sessions read (were skipped)
+#              3: the account's sessions, web sessions and frequent contacts, and
+#                 messages' reactions, read (were skipped)
 
 _CHAT_TYPES = (b'"personal_chat"', b'"bot_chat"', b'"private_group"', b'"private_supergroup"',
                b'"public_supergroup"', b'"private_channel"', b'"public_channel"',
@@ -85,8 +86,9 @@ _TG_KEYS = (b'"date_unixtime"', b'"from_id"', b'"text_entities"', b'"personal_in
             b'"actor_id"', b'"left_chats"', b'"forwarded_from"', b'"reply_to_message_id"')
 _LIST_ROOTS = {"chats": "chats.list", "left_chats": "left_chats.list"}
 _SCALAR_EVENTS = frozenset({"string", "number", "boolean", "null"})
-# a whole-account export's login sessions (apps, and sites logged in through Telegram)
-_SESSION_ROOTS = ("sessions", "web_sessions")
+# a whole-account export's lists about the account itself, each entry a note: its login
+# sessions (apps, and sites logged in through Telegram) and the peers it writes most
+_SESSION_ROOTS = ("sessions", "web_sessions", "frequent_contacts")
 _MAX_DEPTH = 64  # levels inside one message (tdesktop writes at most about 5)
 
 
