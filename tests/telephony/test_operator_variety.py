@@ -485,3 +485,17 @@ def test_one_site_written_in_two_coordinate_forms_is_one_cell(tmp_path: Path) ->
     met = places.colocation(con, "X", "+525512345678", "+525511112222", 900).records()
     assert [(m["cell"], m["seconds_apart"]) for m in met] == [
         ("LL 19.42847 -99.12761 A120", 300)]
+
+
+@given(st.from_regex(r"[2-9][0-9]{9}", fullmatch=True), st.sampled_from(["044", "045", "01"]))
+def test_mexican_numbers_as_dialled_before_2019_are_the_same_number(national: str,
+                                                                    prefix: str) -> None:
+    # older sábanas write mobiles 044/045 + 10 digits and long distance 01 + 10 digits;
+    # since August 2019 every number is its 10 digits: one number, one entity
+    from sabueso.telephony.phones import to_e164
+
+    now = to_e164(national, "MX")
+    assert to_e164(prefix + national, "MX") == now
+    assert to_e164(f"{prefix} {national[:2]} {national[2:6]} {national[6:]}", "MX") == now
+    if now is not None:
+        assert to_e164(prefix + national, "GT") != now  # only where the case is Mexican

@@ -47,6 +47,8 @@ def to_e164(text: str, region: str | None) -> str | None:
         found = parse_international(digits)  # 18095551234 in a GT file is the DR, not a
         if found:  # Guatemalan toll-free number (research note §5.2)
             return found[0]
+    if region == "MX":
+        digits = _mexican_legacy(digits)
     if region:
         found = parse_national(digits, region)
         if found:
@@ -56,6 +58,17 @@ def to_e164(text: str, region: str | None) -> str | None:
         if found:
             return found[0]
     return None
+
+
+def _mexican_legacy(digits: str) -> str:
+    """A Mexican number as dialled before August 2019, in older sábanas: ``044``/``045`` + 10
+    digits (a mobile, local or long-distance) and ``01`` + 10 digits (long distance) are the
+    10-digit national number now in use."""
+    if len(digits) == 13 and digits.startswith(("044", "045")):
+        return digits[3:]
+    if len(digits) == 12 and digits.startswith("01"):
+        return digits[2:]
+    return digits
 
 
 def scientific(text: str) -> bool:
