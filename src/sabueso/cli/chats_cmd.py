@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
                                               help=t("cli.reread.opt.date_order")),
         json_out: bool = JSON_OPT,
     ) -> None:
-        from sabueso.cli.extract_cmd import print_derive_notes
+        from sabueso.cli.extract_cmd import print_reindex
         from sabueso.ingest.reread import reread
 
         done = reread(Workspace.open(), ref, item, chat_format=chat_format, zone=zone,
@@ -50,12 +50,7 @@ def register(app: typer.Typer) -> None:
             return
         hints = ", ".join(f"{k} {v}" for k, v in done.hints.items() if v)
         console.print(t("cli.reread.done", item=done.item, hints=hints))
-        summary = done.summary
-        console.print(t("cli.reindex.done", ref=summary.case, items=summary.items,
-                        records=summary.records, mentions=summary.mentions,
-                        entities=summary.entities, skipped=summary.skipped,
-                        version=summary.extractor_version))
-        print_derive_notes(summary)
+        print_reindex(done.summary)
 
     @app.command("messages", help=t("cli.messages.help"))
     def messages_command(

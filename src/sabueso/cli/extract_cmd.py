@@ -401,12 +401,15 @@ def register(app: typer.Typer) -> None:
         if json_out:
             emit_json(summary.as_dict())
             return
-        key = "cli.reindex.pending_done" if pending else "cli.reindex.done"
-        console.print(t(key, ref=summary.case, items=summary.items,
-                        records=summary.records, mentions=summary.mentions,
-                        entities=summary.entities, skipped=summary.skipped,
-                        version=summary.extractor_version))
-        print_derive_notes(summary)
+        print_reindex(summary, "cli.reindex.pending_done" if pending else "cli.reindex.done")
+
+
+def print_reindex(summary: DeriveSummary, key: str = "cli.reindex.done") -> None:
+    """What a derivation run did (message ``key``), then its notes."""
+    console.print(t(key, ref=summary.case, items=summary.items, records=summary.records,
+                    mentions=summary.mentions, entities=summary.entities,
+                    skipped=summary.skipped, version=summary.extractor_version))
+    print_derive_notes(summary)
 
 
 def print_derive_notes(summary: DeriveSummary) -> None:
@@ -421,5 +424,5 @@ def print_derive_notes(summary: DeriveSummary) -> None:
             ref=summary.case)), soft_wrap=True)
 
 
-__all__ = ["print_derive_notes", "print_entities", "print_entity", "register", "run_extract",
-           "type_label"]
+__all__ = ["print_derive_notes", "print_entities", "print_entity", "print_reindex", "register",
+           "run_extract", "type_label"]
