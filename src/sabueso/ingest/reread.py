@@ -51,8 +51,8 @@ def reread(ws: Workspace, ref: str, item: str, *, chat_format: str | None = None
     if len(nos) != 1:  # one export at a time
         raise InputError("error.bad_item_ref", value=item)
     no = nos[0]
-    if zone is not None:
-        get_zone(zone)  # an unknown zone is a usage error before anything is written
+    if zone is not None:  # as ``sabueso add --tz`` keeps it; unknown: a usage error first
+        zone = get_zone(zone.strip()).key
     if chat_format is not None:
         chat_format = check_name(chat_format.strip().lower())
     if date_order is not None and date_order not in DATE_ORDERS:
