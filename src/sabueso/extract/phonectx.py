@@ -174,7 +174,8 @@ def keyword_verdict(lower: str, start: int) -> int:
 
 def mobile_id_hint(lower: str, start: int) -> str | None:
     """``"imei"`` or ``"imsi"`` when such a label stands in the window before the number."""
-    for token in reversed(_TOKEN.findall(_window(lower, start))):
+    tokens: list[str] = _TOKEN.findall(_window(lower, start))
+    for token in reversed(tokens):
         if _kind(token) == DEVICE:
             return "imsi" if token.rstrip(".") in _IMSI_SET else "imei"
     return None
