@@ -160,7 +160,9 @@ _VALUE = st.recursive(st.none() | st.booleans() | st.integers()
                       | st.dictionaries(st.sampled_from(
                           ["sender_name", "timestamp_ms", "content", "photos", "uri", "share",
                            "link", "share_text", "call_duration", "reactions", "reaction",
-                           "actor", "is_unsent", "sticker", "files"]), inner, max_size=4),
+                           "actor", "is_unsent", "sticker", "files", "senderName",
+                           "timestamp", "text", "media", "type", "isUnsent"]), inner,
+                          max_size=4),
                       max_leaves=12)
 
 
@@ -192,3 +194,68 @@ def test_the_files_of_one_long_thread_are_one_conversation(env: Env, tmp_path: P
     assert (chat["messages"], len(chat["items"])) == (4, 2)
     rows = env.ok("messages", "GT-1", "--chat", str(chat["chat"]), "--json").jsonl()
     assert len(rows) == 4
+
+
+# Messenger's end-to-end encrypted chats (default since 2024): camelCase keys, names as plain
+# strings, milliseconds in ``timestamp``, media under ``media``, text in UTF-8
+E2EE = {
+    "participants": ["Colibrí Peña", "Cliente Demo"],
+    "threadName": "Colibrí Peña_40",
+    "messages": [
+        {"isUnsent": False, "media": [], "reactions": [{"actor": "Cliente Demo",
+                                                        "reaction": "👍"}],
+         "senderName": "Colibrí Peña", "text": "Pedidos al +502 5555-0147 🍃",
+         "timestamp": 1763085600000, "type": "text"},
+        {"isUnsent": False, "media": [{"uri": "./media/3f2a.jpeg"}, {"uri": "./media/9c.mp4"}],
+         "reactions": [], "senderName": "Cliente Demo", "text": "",
+         "timestamp": 1763085660000, "type": "media"},
+        {"isUnsent": True, "media": [], "reactions": [], "senderName": "Colibrí Peña",
+         "text": "", "timestamp": 1763085720000, "type": "text"},
+        {"isUnsent": False, "media": [], "reactions": [], "senderName": "Cliente Demo",
+         "text": "https://wa.me/50255550147", "timestamp": 1763085780000, "type": "link"},
+        {"isUnsent": False, "media": [], "reactions": [], "senderName": "Colibrí Peña",
+         "text": "No puedes ver este mensaje.", "timestamp": 1763085840000,
+         "type": "placeholder"},
+    ],
+}
+
+
+def test_messenger_end_to_end_encrypted_export() -> None:
+    head = json.dumps(E2EE).encode()
+    assert match_messenger("Colibrí Peña_40.json", head) == 80 > match("x.json", head)
+    fmt = best_format("Colibrí Peña_40.json", head)
+    assert fmt is not None and fmt.name == "messenger-json"
+    events = _read(E2EE, name="Colibrí Peña_40.json",
+                   siblings=frozenset({"media/3f2a.jpeg", "media/9c.mp4"}))
+    [chat] = [e for e in events if isinstance(e, Chat)]
+    assert (chat.platform, chat.title, chat.kind, chat.key) == (
+        "facebook", "Colibrí Peña_40", "personal", "fb:chat:Colibrí Peña_40")
+    assert [(a.key, a.display_name) for a in events if isinstance(a, Account)] == [
+        ("fb:name:Colibrí Peña", "Colibrí Peña"), ("fb:name:Cliente Demo", "Cliente Demo")]
+    got = [e for e in events if isinstance(e, Message)]
+    assert [m.locator for m in got] == [f"$.messages[{i}]" for i in range(5)]
+    assert got[0].text == "Pedidos al +502 5555-0147 🍃\n[reaction] 👍 Cliente Demo"
+    assert got[0].sent_at == datetime(2025, 11, 14, 2, 0, tzinfo=UTC)
+    assert [(a.name, a.kind) for a in got[1].attachments] == [("media/3f2a.jpeg", "photo"),
+                                                               ("media/9c.mp4", "video")]
+    assert got[2].deleted and not got[0].deleted
+    assert got[3].text == "https://wa.me/50255550147" and got[3].kind == "message"
+    assert (got[4].kind, got[4].service, got[4].text) == (
+        "service", "placeholder", "No puedes ver este mensaje.")
+    # the same shape under an Instagram download's path is Instagram's
+    ig = _read(E2EE, name="instagram-ana/messages/e2ee/x.json")
+    assert {e.platform for e in ig if isinstance(e, Chat | Account)} == {"instagram"}
+
+
+def test_an_end_to_end_encrypted_chat_added_to_a_case(env: Env, tmp_path: Path) -> None:
+    folder = tmp_path / "messenger"
+    (folder / "media").mkdir(parents=True)
+    (folder / "Colibrí Peña_40.json").write_text(json.dumps(E2EE), encoding="utf-8")
+    (folder / "media" / "3f2a.jpeg").write_bytes(b"\xff\xd8\xff\xe0fake")
+    env.new_case("GT-1")
+    env.ok("add", "GT-1", str(folder))
+    [chat] = env.ok("chats", "GT-1", "--json").json()["chats"]
+    assert (chat["platform"], chat["messages"], chat["senders"]) == ("facebook", 5, 2)
+    ents = {(e["type"], e["value"]) for e in env.ok("entities", "GT-1", "--json").json()
+            ["entities"]}
+    assert ("phone", "+50255550147") in ents

@@ -17,6 +17,13 @@ larger conversations into several files).
 
 Instagram and Messenger write the same shape; a file is taken as Messenger's when its path
 says so (``facebook``, ``messenger``) or its thread has Messenger's ``thread_type``.
+
+Messenger's end-to-end encrypted chats (default since 2024) are exported in another shape,
+with camelCase keys: ``participants`` as plain names, ``threadName``, and ``messages[
+{senderName, timestamp (milliseconds), text, type (text|media|link|placeholder), media[{uri}],
+reactions[{actor, reaction}], isUnsent}]``. It is read the same way (it is Messenger's unless
+its path says Instagram); a ``placeholder`` (a message the export could not show) is kept as
+a service line with its text.
 """
 
 from __future__ import annotations
@@ -41,10 +48,14 @@ from sabueso.ingest.chats.registry import ChatFormat, ChatSource
 
 __all__ = ["FORMATS", "VERSION", "fix_text", "match", "parse"]
 
-VERSION = "1"
+VERSION = "2"
 _MEDIA = (("photos", "photo"), ("videos", "video"), ("audio_files", "audio"), ("gifs", "gif"),
           ("files", "file"))
 _PREFIX = {"instagram": "ig", "facebook": "fb"}
+# the end-to-end encrypted shape says only "media": its kind from the file's extension
+_KINDS = {**dict.fromkeys(("jpg", "jpeg", "png", "webp", "heic"), "photo"),
+          **dict.fromkeys(("mp4", "mov", "3gp", "webm"), "video"),
+          **dict.fromkeys(("m4a", "aac", "ogg", "opus", "mp3", "wav"), "audio"), "gif": "gif"}
 
 
 def fix_text(text: str) -> str:
@@ -56,16 +67,23 @@ def fix_text(text: str) -> str:
         return text
 
 
+def _e2ee(head: bytes) -> bool:
+    """The end-to-end encrypted chats' shape (camelCase keys)."""
+    return b'"senderName"' in head and b'"timestamp"' in head
+
+
 def _platform(name: str, head: bytes) -> Platform:
     low = name.replace("\\", "/").lower()
     if "facebook" in low or "messenger" in low or b'"thread_type"' in head:
+        return "facebook"
+    if _e2ee(head) and "instagram" not in low:
         return "facebook"
     return "instagram"
 
 
 def _looks(head: bytes) -> bool:
-    return (head.lstrip()[:1] == b"{" and b'"messages"' in head and b'"sender_name"' in head
-            and b'"timestamp_ms"' in head)
+    return head.lstrip()[:1] == b"{" and b'"messages"' in head and (
+        (b'"sender_name"' in head and b'"timestamp_ms"' in head) or _e2ee(head))
 
 
 def match(name: str, head: bytes) -> int:
@@ -109,7 +127,8 @@ def _linked(uri: str, siblings: frozenset[str]) -> str:
 
 def _text(msg: dict[str, Any]) -> str:
     """The message's text, then what the export adds beside it, one line each."""
-    lines = [fix_text(msg["content"])] if isinstance(msg.get("content"), str) else []
+    body = msg.get("content", msg.get("text"))
+    lines = [fix_text(body)] if isinstance(body, str) else []
     share = msg.get("share")
     if isinstance(share, dict):
         if isinstance(share.get("link"), str):
@@ -131,6 +150,11 @@ def _attachments(msg: dict[str, Any], siblings: frozenset[str]) -> list[Attachme
         for media in _list(msg.get(key)):
             if isinstance(media, dict) and isinstance(media.get("uri"), str):
                 found.append(Attachment(_linked(fix_text(media["uri"]), siblings), kind))
+    for media in _list(msg.get("media")):  # the end-to-end encrypted chats' shape
+        if isinstance(media, dict) and isinstance(media.get("uri"), str):
+            uri = fix_text(media["uri"])
+            found.append(Attachment(_linked(uri, siblings), _KINDS.get(
+                uri.rsplit(".", 1)[-1].lower() if "." in uri else "", "file")))
     sticker = msg.get("sticker")
     if isinstance(sticker, dict) and isinstance(sticker.get("uri"), str):
         found.append(Attachment(_linked(fix_text(sticker["uri"]), siblings), "sticker"))
@@ -152,13 +176,17 @@ def parse(stream: BinaryIO, source: ChatSource, platform: Platform | None = None
                          detail="not a list of messages")
     platform = platform or _platform(source.name, data[:1 << 16])
     prefix = _PREFIX[platform]
-    people = [fix_text(p["name"]) for p in _list(doc.get("participants"))
-              if isinstance(p, dict) and isinstance(p.get("name"), str)]
-    title = fix_text(doc["title"]) if isinstance(doc.get("title"), str) else None
+    people = [fix_text(p["name"] if isinstance(p, dict) else p)
+              for p in _list(doc.get("participants"))
+              if isinstance(p, str) or (isinstance(p, dict) and isinstance(p.get("name"), str))]
+    named = doc.get("title", doc.get("threadName"))
+    title = fix_text(named) if isinstance(named, str) else None
     kind = "group" if len(people) > 2 else ("personal" if people else None)
     # the thread's folder name (``inbox/ana_123...``: the conversation's id in the export)
+    # (the end-to-end encrypted shape has no path: its ``threadName``, ``Ana_40``, names it)
     thread = doc["thread_path"].rsplit("/", 1)[-1][:64] \
-        if isinstance(doc.get("thread_path"), str) else None
+        if isinstance(doc.get("thread_path"), str) else (
+            doc["threadName"][:64] if isinstance(doc.get("threadName"), str) else None)
     # one key for every file of the thread (``message_1.json``, ``message_2.json``... in one
     # folder): the case's views show them as one conversation (``chatlookup.PAGED_KEYS``)
     chat = f"{prefix}:chat:{thread or ''}"
@@ -171,17 +199,21 @@ def parse(stream: BinaryIO, source: ChatSource, platform: Platform | None = None
                            "chat.unparsed.not_a_message")
             continue
         sender = None
-        if isinstance(msg.get("sender_name"), str):
-            name = fix_text(msg["sender_name"])
+        shown = msg.get("sender_name", msg.get("senderName"))
+        if isinstance(shown, str):
+            name = fix_text(shown)
             sender = f"{prefix}:name:{name}"
             if sender not in seen:
                 seen.add(sender)
                 yield Account(sender, platform, name)
-        stamp = msg.get("timestamp_ms")
+        stamp = msg.get("timestamp_ms", msg.get("timestamp"))
         sent_at = _instant(stamp)
+        placeholder = msg.get("type") == "placeholder"
         yield Message(chat, ordinal, f"$.messages[{i}]", sender, sent_at,
                       str(stamp) if stamp is not None else "", None, _text(msg),
-                      deleted=bool(msg.get("is_unsent")),
+                      "service" if placeholder else "message",
+                      "placeholder" if placeholder else None,
+                      deleted=bool(msg.get("is_unsent") or msg.get("isUnsent")),
                       attachments=_attachments(msg, source.siblings))
         ordinal += 1
 
