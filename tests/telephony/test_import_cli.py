@@ -7,9 +7,11 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from conftest import Env
+from sabueso.telephony import importer
 
 CSV = ("REPORTE DE LLAMADAS - OPERADOR FICTICIO\n"
        "Numero A;Numero B;Fecha;Hora;Duracion;Tipo;IMEI;Celda\n"
@@ -290,3 +292,24 @@ def test_calling_and_called_columns_give_the_direction(sqlite_env: Env, tmp_path
     assert [(r["peer"], r["direction"]) for r in tl] == [("+18295550199", "out")]
     top = env.ok("phone", "top", "DO-1", "8095550147", "--json").json()["rows"]
     assert [(r["outgoing"], r["incoming"]) for r in top] == [(1, 1)]
+
+
+def test_a_file_read_by_an_earlier_importer_is_not_imported_twice(
+        env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # after an upgrade, importing the same file with the same options again would have made a
+    # second production of the same calls (the importer's version is part of an import's key)
+    path = _case(env, tmp_path)
+    with monkeypatch.context() as patch:
+        patch.setattr(importer, "IMPORTER_VERSION", "1")
+        first = env.ok("cdr", "import", "GT-1", str(path), "--json").json()["imports"][0]
+    assert first["already"] is False
+    again = env.ok("cdr", "import", "GT-1", str(path), "--json").json()["imports"][0]
+    assert (again["already"], again["import"], again["importer_version"]) == (
+        True, first["import"], "1")
+    human = env.ok("cdr", "import", "GT-1", str(path)).out
+    assert "read by importer version 1" in human and "sabueso cdr rebuild" in human
+    listed = env.ok("cdr", "list", "GT-1", "--json").json()
+    assert len(listed["imports"]) == 1
+    # other options are another import, as before
+    other = env.ok("cdr", "import", "GT-1", str(path), "--label", "escena-1", "--json").json()
+    assert other["imports"][0]["already"] is False

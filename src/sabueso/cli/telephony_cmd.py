@@ -15,6 +15,7 @@ from rich.table import Table
 from sabueso.cli.output import console, emit_json, local_time, shown
 from sabueso.core.errors import InputError
 from sabueso.core.i18n import t
+from sabueso.telephony import IMPORTER_VERSION
 from sabueso.workspace import Workspace
 
 JSON_OPT = typer.Option(False, "--json", help=t("cli.opt.json"))
@@ -98,6 +99,10 @@ def _print_imports(results: list[Any], json_out: bool) -> None:
         key = "telephony.import.already" if r.already else "telephony.import.done"
         console.print(t(key, file=shown(r.file), item=r.item, read=r.rows_read,
                         kept=r.rows_kept, rejected=r.rows_rejected))
+        version = r.details.get("importer_version")
+        if r.already and version and version != IMPORTER_VERSION:
+            console.print("  " + t("telephony.import.older", version=version,
+                                   current=IMPORTER_VERSION))
         order = r.details.get("date_order")
         if order:
             console.print("  " + t("telephony.import.date_order", order=order,

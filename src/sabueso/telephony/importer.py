@@ -177,6 +177,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _key(sha256: str, material: dict[str, Any]) -> str:
+    """An import's identity: the file's SHA-256 and the options it was read with."""
+    return hashlib.sha256(canonical_json({"sha256": sha256, **material}).encode()).hexdigest()
+
+
 def _import_one(ws: Workspace, case: CaseRow, actor: str, con: duckdb.DuckDBPyConnection,
                 path: Path, opts: ImportOptions, tz: str, region: str | None) -> ImportResult:
     material = opts.material(tz, region)
@@ -191,16 +196,23 @@ def _import_one(ws: Workspace, case: CaseRow, actor: str, con: duckdb.DuckDBPyCo
             _unstage(con)
             raise
         sha256 = hashing.result()
-    key = hashlib.sha256(canonical_json({"sha256": sha256, **material}).encode()).hexdigest()
+    key = _key(sha256, material)
+    # the same file with the same options, read by this importer or an earlier one: already
+    # imported (an upgrade re-reads every production with ``sabueso cdr rebuild``, not by
+    # importing a file again as a second production of the same calls)
+    earlier = [_key(sha256, {**material, "version": str(v)})
+               for v in range(1, int(IMPORTER_VERSION))]
     with ws.db.begin() as conn:
         found = conn.execute(select(telephony_imports, items.c.no).join(
             items, items.c.id == telephony_imports.c.item_id).where(
-            telephony_imports.c.case_id == case.id, telephony_imports.c.key == key)).first()
+            telephony_imports.c.case_id == case.id,
+            telephony_imports.c.key.in_([key, *earlier]))).first()
     if found is not None:
         _unstage(con)
         return ImportResult(str(path), int(found.no), int(found.id), opts.kind, True,
                             int(found.rows_read), int(found.rows_kept), int(found.rows_rejected),
-                            json.loads(found.options).get("outcome", {}),
+                            {**json.loads(found.options).get("outcome", {}),
+                             "importer_version": str(found.importer_version)},
                             _rejects(con, int(found.id)))
     con.execute("BEGIN TRANSACTION")
     try:
