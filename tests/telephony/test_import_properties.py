@@ -63,7 +63,7 @@ def test_any_dialect_reads_back_the_events(tmp_path: Path, line: str,
     first_line = rows[0][0]
     assert first_line == d.preamble + 2  # the header's line + 1, as in the file
     ambiguous = out.date_order_basis == "assumed"
-    assert out.date_order_basis in ("data", "assumed", "iso")
+    assert out.date_order_basis in ("data", "assumed", "iso")  # the generator writes numbers
     for k, (e, r) in enumerate(zip(events, rows, strict=True)):
         peer = "+502" + e.peer if e.peer and len(e.peer) == 8 else e.peer
         assert (r[1], r[2], r[3], r[4], r[6]) == ("+502" + line, peer, e.direction, e.kind,

@@ -270,6 +270,13 @@ def test_switch_and_database_date_forms_are_read(tmp_path: Path) -> None:
         out, _layout, events, rejects = _read(path)
         assert rejects == [] and out.rows_kept == 1, (name, value, rejects)
         assert events[0][5] == datetime(2026, 11, 14, 1, 58, 12), (name, value)
+        # how the dates were read is said as written (these were all reported "year first")
+        assert out.date_order_basis == BASIS[name], (name, out.date_order_basis)
+
+
+BASIS = {"compact": "compact", "compact_t": "compact", "compact_split": "compact",
+         "oracle": "names", "spanish_words": "names", "english_mdy": "names",
+         "mon_split": "names"}
 
 
 @settings(max_examples=60, deadline=None,

@@ -62,6 +62,9 @@ def plain_sql(txt: str) -> str:
             f"WHEN {_month_sql(md + '.mon')} > 0 THEN {build(md)} ELSE {txt} END)")
 
 _HEAD = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}")
+_YEAR_FIRST = re.compile(r"^\d{4}[-/.]")
+_LETTERS = re.compile(r"[A-Za-z]{3}")
+_COMPACT = re.compile(r"^\d{8}")
 _TOKEN = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})")
 
 
@@ -73,7 +76,15 @@ def decide_order(heads_text: list[str], forced: str | None,
     heads = [_HEAD.match(h) for h in heads_text]
     firsts = [int(h.group(1)) for h in heads if h]
     seconds = [int(h.group(2)) for h in heads if h]
-    if not firsts:
+    if not firsts:  # no day and month to tell apart: say how the dates are written
+        if not heads_text:
+            return "ymd", "none"
+        if any(_YEAR_FIRST.match(h) for h in heads_text):
+            return "ymd", "iso"
+        if any(_LETTERS.search(h) for h in heads_text):
+            return "ymd", "names"  # 13-NOV-26, Nov 13, 13 de noviembre
+        if any(_COMPACT.match(h) for h in heads_text):
+            return "ymd", "compact"  # 20261113195812
         return "ymd", "iso"
     if max(firsts) > 12 and max(seconds) > 12:
         raise InputError("error.telephony_date_order", location=where)
