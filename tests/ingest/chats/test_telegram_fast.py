@@ -141,6 +141,7 @@ _VALUE = st.recursive(_SCALAR, lambda inner: st.one_of(
 _KEYS = st.sampled_from(["id", "type", "date", "date_unixtime", "from", "from_id", "actor",
                          "actor_id", "text", "text_entities", "photo", "file", "media_type",
                          "edited", "edited_unixtime", "forwarded_from", "reply_to_message_id",
+                         "reply_to_peer_id",
                          "action", "poll", "contact_information", "location_information",
                          "members", "title", "x"])
 _MESSAGE = st.dictionaries(_KEYS, _VALUE, max_size=8)

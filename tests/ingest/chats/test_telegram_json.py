@@ -343,3 +343,14 @@ def test_match_scores() -> None:
     account = json.dumps({"about": "x", "personal_information": {}, "chats": {"list": []},
                           "left_chats": {"list": []}}).encode()
     assert match("result.json", account) >= 80
+
+
+def test_a_reply_to_a_message_of_another_chat_keeps_that_chat() -> None:
+    # Telegram's "reply in another chat": message 45 of channel 777, not message 45 of this
+    # chat (which was read as the one replied to)
+    doc = {"name": "Grupo", "type": "private_supergroup", "id": 5, "messages": [
+        _msg(1, reply_to_message_id=45, reply_to_peer_id="channel777"),
+        _msg(2, reply_to_message_id=1),
+        _msg(3, reply_to_message_id=7, reply_to_peer_id=None)]}
+    got = {m.msg_id: m.reply_to for m in messages(events(doc))}
+    assert got == {"1": "channel777:45", "2": "1", "3": "7"}

@@ -17,7 +17,9 @@ the displayed text exactly (``text_entities`` when ``text`` is unusable); the se
 ``Message.service``); ``date_unixtime`` (exact UTC) over ``date`` (local time, read in the zone
 given; without one the instant is left unknown rather than guessed; ``sent_text`` is the text
 the instant was read from, ``zone`` the zone assumed or None); ``edited_unixtime`` over
-``edited``; ``forwarded_from``; ``reply_to_message_id``; ``photo``/``file``/``contact_vcard``
+``edited``; ``forwarded_from``; ``reply_to_message_id`` (with ``reply_to_peer_id``, a reply to
+a message of another chat, ``channel123:45``: never taken for message 45 of this one);
+``photo``/``file``/``contact_vcard``
 as attachments ("(File not included...)" = omitted). Shared contacts, locations, venues and
 polls are appended to the text on lines of their own (``[contact] Ana López +502 5555 0101``),
 so the extractor finds their numbers; so are the targets of links whose text hides them
@@ -75,9 +77,9 @@ from sabueso.ingest.chats.telegram_fields import (
 __all__ = ["NAME", "VERSION", "match", "parse", "parse_path"]
 
 NAME = "telegram-json"
-VERSION = "3"  # 2: via_bot, author, saved_from and link buttons read (were dropped)
-#              3: the account's sessions, web sessions and frequent contacts, and
-#                 messages' reactions, read (were skipped)
+# 2: via_bot, author, saved_from and link buttons read (were dropped); 3: account sessions,
+# frequent contacts, reactions; 4: a reply to another chat keeps that chat (reply_to_peer_id)
+VERSION = "4"
 
 _CHAT_TYPES = (b'"personal_chat"', b'"bot_chat"', b'"private_group"', b'"private_supergroup"',
                b'"public_supergroup"', b'"private_channel"', b'"public_channel"',
@@ -379,6 +381,10 @@ class _Reader:
         action = get("action")
         msg_id = get("id")
         reply_to = get("reply_to_message_id")
+        if reply_to is not None and "reply_to_peer_id" in msg:
+            peer, rid = id_text(get("reply_to_peer_id")), id_text(reply_to)
+            if peer and rid:
+                reply_to = f"{peer}:{rid}"
         self.ordinal += 1
         out.append(Message(
             chat, self.ordinal - 1, where, sender, sent_at, sent_text, zone, text,
