@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from sabueso.cases.access import Action, CaseRow, authorize
 from sabueso.core.timeutil import iso_utc
@@ -235,7 +235,27 @@ def list_messages(ws: Workspace, ref: str,
     return case, _rows(ws, case, flt)
 
 
+def _placed_at() -> ColumnElement[Any]:
+    """Where a message stands in time: its instant, or, for a line the export gives no time
+    (Telegram HTML writes none for service lines and date separators), the instant of the
+    nearest earlier message of its chat that has one (else the next one): the line stays
+    where the export put it instead of falling to the end of the case. Each look-up reads the
+    chat's index backwards (or forwards) until a message with a time."""
+    near = messages.alias("near")
+
+    def neighbour(before: bool) -> Any:
+        return (select(near.c.sent_at)
+                .where(near.c.chat_id == messages.c.chat_id, near.c.sent_at.is_not(None),
+                       near.c.ordinal < messages.c.ordinal if before
+                       else near.c.ordinal > messages.c.ordinal)
+                .order_by(near.c.ordinal.desc() if before else near.c.ordinal)
+                .limit(1).scalar_subquery())
+
+    return func.coalesce(messages.c.sent_at, neighbour(True), neighbour(False))
+
+
 def _rows(ws: Workspace, case: CaseRow, flt: MessageFilter) -> Iterator[MessageRow]:
+    placed = _placed_at()
     query = (select(messages, records.c.text, records.c.locator, chats.c.title,
                     items.c.no, accounts.c.key.label("sender_key"),
                     accounts.c.display_name, accounts.c.phone)
@@ -244,8 +264,7 @@ def _rows(ws: Workspace, case: CaseRow, flt: MessageFilter) -> Iterator[MessageR
              .join(items, items.c.id == messages.c.item_id)
              .outerjoin(accounts, accounts.c.id == messages.c.sender_id)
              .where(messages.c.case_id == case.id)
-             .order_by(messages.c.sent_at.is_(None), messages.c.sent_at, items.c.no,
-                       messages.c.ordinal))
+             .order_by(placed.is_(None), placed, items.c.no, messages.c.ordinal))
     with ws.db.begin() as conn:
         groups = chat_groups(conn, case.id)
     if flt.chat is not None:

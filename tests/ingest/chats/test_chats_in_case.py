@@ -131,3 +131,31 @@ def test_lines_that_are_not_messages_are_reported_and_listed(env: Env, tmp_path:
     item = next(e for e in env.ok("log", REF, "--json").jsonl() if e["action"] == "derive.item")
     assert item["details"]["unparsed"] == 2 and item["details"]["messages"] == 2
     assert any(e["action"] == "chats.unparsed" for e in env.ok("log", REF, "--json").jsonl())
+
+
+def test_lines_an_html_export_gives_no_time_stay_where_the_export_puts_them(
+        env: Env, tmp_path: Path) -> None:
+    # Telegram HTML writes no time on service lines: they were listed after every message of
+    # the case, whatever chat or day they belong to
+    env.new_case(REF)
+    ana, beto = Peer("user1", "Ana Ruiz"), Peer("user2", "Beto Cruz")
+    start = datetime(2026, 11, 12, 15, 0, tzinfo=UTC)
+    msgs = [GenMessage(1, ana, start, [], service="create_group", title="Ventas"),
+            GenMessage(2, ana, start + timedelta(minutes=1), [("plain", "uno", None)]),
+            GenMessage(3, ana, start + timedelta(minutes=2), [], service="invite_members",
+                       members=["Beto Cruz"]),
+            GenMessage(4, beto, start + timedelta(minutes=30), [("plain", "dos", None)])]
+    first = tmp_path / "ev" / "ChatExport_a"
+    first.mkdir(parents=True)
+    write_html(first, "Ventas", msgs, per_page=50, offset=timedelta(hours=-6))
+    second = tmp_path / "ev" / "ChatExport_b"
+    second.mkdir()
+    write_html(second, "Otro", [GenMessage(1, beto, start + timedelta(minutes=10),
+                                           [("plain", "otro chat", None)])],
+               per_page=50, offset=timedelta(hours=-6))
+    env.ok("add", REF, str(tmp_path / "ev"))
+    rows = env.ok("messages", REF, "--json").jsonl()
+    assert [(r["kind"], r["text"] if r["kind"] == "message" else r["service"]) for r in rows] == [
+        ("service", "create_group"), ("message", "uno"), ("service", "invite_members"),
+        ("message", "otro chat"), ("message", "dos")]
+    assert rows[0]["sent_at"] is None and rows[2]["sent_at"] is None  # no time is made up
