@@ -101,3 +101,21 @@ def test_demo_instagram_messages_read_back_and_tie_to_the_seller(env: Env) -> No
         [entity] = env.ok("entity", "DEMO-COLIBRI", value, "--json").json()["entities"]
         named = {m["name"] for m in entity["mentions"]}
         assert "message_1.json" in named and len(named) >= 2, (value, named)
+
+
+def test_demo_messenger_encrypted_chat_ties_to_the_seller(env: Env) -> None:
+    """The buyer's Messenger download (end-to-end encrypted chats' JSON) reads as a Messenger
+    conversation whose wallet and number are the seller's of the other evidence."""
+    env.ok("demo", "--json")
+    chats = env.ok("chats", "DEMO-COLIBRI", "--json").json()["chats"]
+    [fb] = [c for c in chats if c["platform"] == "facebook"]
+    assert (fb["title"], fb["messages"], fb["senders"]) == (
+        "Colibrí Express (ficticio)_7", 4, 2)
+    rows = [m for m in env.ok("messages", "DEMO-COLIBRI", "--json").jsonl()
+            if m["chat"] == fb["chat"]]
+    assert [m["deleted"] for m in rows] == [False, False, False, True]
+    assert [a["item"] is not None for m in rows for a in m["attachments"]] == [True]
+    for value in ("TEpbQhdWEMbNHAqBVQswt5UUWVaESyzFu8", "+50255550147"):
+        [entity] = env.ok("entity", "DEMO-COLIBRI", value, "--json").json()["entities"]
+        named = {m["name"] for m in entity["mentions"]}
+        assert "Colibri_Express_7.json" in named and len(named) >= 2, (value, named)

@@ -250,6 +250,15 @@ def build_demo(ws: Workspace) -> dict[str, Any]:
             source="Descarga de información de Instagram entregada por la persona denunciante "
                    "(ficticia)",
             acquired_at=datetime.fromisoformat("2026-11-09T09:00:00-06:00")))
+        # a buyer's Messenger download: end-to-end encrypted chats come in their own JSON
+        messenger = work / "messenger_comprador_demo"
+        (messenger / "media").mkdir(parents=True)
+        shutil.copy(data / "messenger_cifrado.json", messenger / "Colibri_Express_7.json")
+        (messenger / "media" / "comprobante_demo.png").write_bytes(png(64, 96, 11))
+        add_paths(ws, CASE_REF, [messenger], IntakeOptions(
+            source="Descarga de chats cifrados de Messenger entregada por un comprador "
+                   "(ficticia)",
+            acquired_at=datetime.fromisoformat("2026-11-11T10:00:00-06:00")))
         office = work / "documentos"
         office.mkdir()
         for name, content in office_documents().items():
