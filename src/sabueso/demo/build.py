@@ -114,6 +114,13 @@ def _luhn(digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+def _received(ws: Workspace, path: Path, source: str, acquired: str,
+              note: str | None = None) -> None:
+    """``path`` into the demo case as evidence received from ``source`` at ``acquired``."""
+    add_paths(ws, CASE_REF, [path], IntakeOptions(
+        source=source, acquired_at=datetime.fromisoformat(acquired), note=note))
+
+
 def demo_identifiers() -> dict[str, str]:
     """Invented identifiers whose checksums hold (wallets, IMEI), derived from fixed labels."""
     from sabueso.extract.crypto import base58check_encode, eip55_checksum, segwit_encode
@@ -217,27 +224,25 @@ def build_demo(ws: Workspace) -> dict[str, Any]:
         photos.mkdir()
         for n in range(1, 3):
             (photos / f"captura_{n}.png").write_bytes(png(96, 64, n))
-        add_paths(ws, CASE_REF, [complaint], IntakeOptions(
-            source="Denuncia ciudadana recibida en ventanilla (ficticia)",
-            acquired_at=datetime.fromisoformat("2026-11-02T09:15:00-06:00"),
-            note="Entregada en USB por la persona denunciante"))
+        _received(ws, complaint, "Denuncia ciudadana recibida en ventanilla (ficticia)",
+                  "2026-11-02T09:15:00-06:00",
+                  note="Entregada en USB por la persona denunciante")
         phone = work / "extraccion_telefono_incautado.zip"
         phone.write_bytes(_phone_zip(data))
-        add_paths(ws, CASE_REF, [phone], IntakeOptions(
-            source="Extracción lógica del teléfono incautado, acta 45-2026 (ficticia)",
-            acquired_at=datetime.fromisoformat("2026-11-04T10:30:00-06:00")))
+        _received(ws, phone,
+                  "Extracción lógica del teléfono incautado, acta 45-2026 (ficticia)",
+                  "2026-11-04T10:30:00-06:00")
         cdr = work / "cdr_operador_demo.csv"
         shutil.copy(data / "cdr_operador_demo.csv", cdr)
-        add_paths(ws, CASE_REF, [cdr], IntakeOptions(
-            source="Respuesta del operador a orden de producción (ficticia)",
-            acquired_at=datetime.fromisoformat("2026-11-10T08:00:00-06:00")))
+        _received(ws, cdr, "Respuesta del operador a orden de producción (ficticia)",
+                  "2026-11-10T08:00:00-06:00")
         channel = work / "ChatExport_2026-11-08"
         (channel / "photos").mkdir(parents=True)
         shutil.copy(data / "telegram_canal_result.json", channel / "result.json")
         (channel / "photos" / "photo_1@01-11-2026_09-06-00.jpg").write_bytes(png(80, 60, 7))
-        add_paths(ws, CASE_REF, [channel], IntakeOptions(
-            source="Exportación de Telegram Desktop del canal público de ventas (ficticia)",
-            acquired_at=datetime.fromisoformat("2026-11-08T16:20:00-06:00")))
+        _received(ws, channel,
+                  "Exportación de Telegram Desktop del canal público de ventas (ficticia)",
+                  "2026-11-08T16:20:00-06:00")
         instagram = work / "instagram_cliente_demo"
         thread = instagram / "your_instagram_activity" / "messages" / "inbox" / \
             "colibriexpress_1029384756"
@@ -246,26 +251,21 @@ def build_demo(ws: Workspace) -> dict[str, Any]:
         (thread / "message_1.json").write_text(
             _meta_mojibake((data / "instagram_mensajes.json").read_text("utf-8")), "utf-8")
         (thread / "photos" / "1029384756_menu.png").write_bytes(png(72, 72, 9))
-        add_paths(ws, CASE_REF, [instagram], IntakeOptions(
-            source="Descarga de información de Instagram entregada por la persona denunciante "
-                   "(ficticia)",
-            acquired_at=datetime.fromisoformat("2026-11-09T09:00:00-06:00")))
+        _received(ws, instagram, "Descarga de información de Instagram entregada por la "
+                  "persona denunciante (ficticia)", "2026-11-09T09:00:00-06:00")
         # a buyer's Messenger download: end-to-end encrypted chats come in their own JSON
         messenger = work / "messenger_comprador_demo"
         (messenger / "media").mkdir(parents=True)
         shutil.copy(data / "messenger_cifrado.json", messenger / "Colibri_Express_7.json")
         (messenger / "media" / "comprobante_demo.png").write_bytes(png(64, 96, 11))
-        add_paths(ws, CASE_REF, [messenger], IntakeOptions(
-            source="Descarga de chats cifrados de Messenger entregada por un comprador "
-                   "(ficticia)",
-            acquired_at=datetime.fromisoformat("2026-11-11T10:00:00-06:00")))
+        _received(ws, messenger, "Descarga de chats cifrados de Messenger entregada por un "
+                  "comprador (ficticia)", "2026-11-11T10:00:00-06:00")
         office = work / "documentos"
         office.mkdir()
         for name, content in office_documents().items():
             (office / name).write_bytes(content)
-        add_paths(ws, CASE_REF, [office], IntakeOptions(
-            source="Documentos de la investigación (ficticios)",
-            acquired_at=datetime.fromisoformat("2026-11-12T11:00:00-06:00")))
+        _received(ws, office, "Documentos de la investigación (ficticios)",
+                  "2026-11-12T11:00:00-06:00")
         parts: dict[str, Any] = {}
         for part in CAPABILITY_PARTS:
             parts.update(part.add_to_demo(ws, CASE_REF, work, data))
