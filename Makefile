@@ -55,6 +55,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_telegram.py
 	$(BIN)/python bench/bench_cdr.py
 	$(BIN)/python bench/bench_capture.py
+	$(BIN)/python bench/floors.py all
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
